@@ -1,0 +1,14 @@
+from rest_framework.authentication import SessionAuthentication
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """Session authentication that only counts sessions which passed the second factor."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, _auth = result
+        if not (hasattr(user, "is_verified") and user.is_verified()):
+            return None
+        return result

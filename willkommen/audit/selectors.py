@@ -1,0 +1,16 @@
+from .models import AuditEntry
+
+
+def entries(authority, *, person_id=None, actor=None, action=None, date_from=None, date_to=None):
+    qs = AuditEntry.objects.filter(authority=authority)
+    if person_id:
+        qs = qs.filter(person_id=person_id)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if action:
+        qs = qs.filter(action=action)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs

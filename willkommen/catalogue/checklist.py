@@ -1,0 +1,131 @@
+"""The personalised checklist: the catalogue's items filtered by the client's answers.
+
+Pure functions over already loaded rows, so pages, API, PDFs and other rooms (booking,
+applications) compute the same list.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .texts import pick
+
+YES = {"yes", "true", "1", "on", True}
+NO = {"no", "false", "0", "off", False}
+MAX_ANSWER_LENGTH = 40
+
+
+class InvalidAnswers(ValueError):
+    def __init__(self, errors):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ChecklistEntry:
+    key: str
+    title: str
+    explanation: str
+    required: bool
+    document_type: str
+
+
+@dataclass
+class Checklist:
+    anliegen_slug: str
+    language: str
+    answers: dict
+    entries: list = field(default_factory=list)
+
+
+def parse_answers(questions, raw):
+    """Validate raw answers (a dict of str) against the questions; unknown keys or values are refused.
+
+    Returns {key: bool or option}. Unanswered questions are absent (their items do not apply)."""
+    by_key = {q.key: q for q in questions}
+    errors = []
+    answers = {}
+    for key, value in raw.items():
+        if key not in by_key:
+            errors.append(_("Unknown question: %(key)s") % {"key": str(key)[:MAX_ANSWER_LENGTH]})
+            continue
+        if value in (None, ""):
+            continue
+        if isinstance(value, str) and len(value) > MAX_ANSWER_LENGTH:
+            errors.append(_("The answer to “%(key)s” is too long.") % {"key": key})
+            continue
+        question = by_key[key]
+        if question.kind == "yes_no":
+            normalised = value.lower() if isinstance(value, str) else value
+            if normalised in YES:
+                answers[key] = True
+            elif normalised in NO:
+                answers[key] = False
+            else:
+                errors.append(_("The answer to “%(key)s” must be yes or no.") % {"key": key})
+        else:
+            if value not in (question.options or []):
+                errors.append(_("The answer to “%(key)s” is not one of the options.") % {"key": key})
+            else:
+                answers[key] = value
+    if errors:
+        raise InvalidAnswers(errors)
+    return answers
+
+
+def applies(condition, answers):
+    for key, expected in (condition or {}).items():
+        if key not in answers:
+            return False
+        accepted = expected if isinstance(expected, list) else [expected]
+        if answers[key] not in accepted:
+            return False
+    return True
+
+
+def build(anliegen, answers, language):
+    """The checklist for these (already parsed) answers, texts in ``language`` with fallback."""
+    checklist = Checklist(anliegen_slug=anliegen.slug, language=language, answers=answers)
+    for item in anliegen.checklist_items.all():
+        if not applies(item.condition, answers):
+            continue
+        text = pick(item.texts.all(), language)
+        checklist.entries.append(
+            ChecklistEntry(
+                key=item.key,
+                title=text.title if text else item.key,
+                explanation=text.explanation if text else "",
+                required=item.required,
+                document_type=item.document_type,
+            )
+        )
+    return checklist
+
+
+def question_rows(anliegen, language, answers=None):
+    """Questions with their texts in ``language``, for forms."""
+    rows = []
+    for question in anliegen.questions.all():
+        text = pick(question.texts.all(), language)
+        labels = text.option_labels if text else {}
+        rows.append(
+            {
+                "key": question.key,
+                "kind": question.kind,
+                "text": text.text if text else question.key,
+                "help_text": text.help_text if text else "",
+                "options": [(opt, labels.get(opt, opt)) for opt in question.options or []],
+                "answer": (answers or {}).get(question.key),
+            }
+        )
+    return rows
+
+
+def fee(anliegen, answers):
+    """The fee that applies to these answers: the first matching reduction, else the full fee."""
+    from decimal import Decimal
+
+    for reduction in anliegen.fee_reductions or []:
+        if applies(reduction.get("when", {}), answers):
+            return Decimal(str(reduction.get("fee_eur", anliegen.fee_eur))), reduction.get("note", "")
+    return anliegen.fee_eur, ""

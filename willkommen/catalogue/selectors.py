@@ -1,0 +1,44 @@
+from django.db.models import Prefetch
+
+from .models import Anliegen, AnliegenText, ChecklistItem, ChecklistItemText, Question, QuestionText
+from .texts import pick
+
+
+def anliegen_list(authority, *, active_only=True):
+    qs = Anliegen.objects.filter(authority=authority)
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.prefetch_related(Prefetch("texts", queryset=AnliegenText.objects.filter(status="public")))
+
+
+def get_anliegen(authority, slug):
+    """The active Anliegen of this authority with its questions, items and texts, or Anliegen.DoesNotExist."""
+    return (
+        Anliegen.objects.filter(authority=authority, active=True, slug=slug)
+        .prefetch_related(
+            Prefetch("texts", queryset=AnliegenText.objects.filter(status="public")),
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("order", "id").prefetch_related(
+                    Prefetch("texts", queryset=QuestionText.objects.filter(status="public"))
+                ),
+            ),
+            Prefetch(
+                "checklist_items",
+                queryset=ChecklistItem.objects.order_by("order", "id").prefetch_related(
+                    Prefetch("texts", queryset=ChecklistItemText.objects.filter(status="public"))
+                ),
+            ),
+        )
+        .get()
+    )
+
+
+def title(anliegen, language):
+    text = pick(anliegen.texts.all(), language)
+    return text.title if text else anliegen.slug
+
+
+def summary(anliegen, language):
+    text = pick(anliegen.texts.all(), language)
+    return text.summary if text else ""

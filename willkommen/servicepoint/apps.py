@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ServicepointConfig(AppConfig):
+    name = "willkommen.servicepoint"
+    label = "servicepoint"
