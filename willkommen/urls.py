@@ -18,7 +18,6 @@ from willkommen.core import views as core_views
 from willkommen.rooms import ROOMS
 
 
-
 def _room_patterns(module_suffix):
     patterns = []
     for room in ROOMS:

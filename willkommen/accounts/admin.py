@@ -16,5 +16,7 @@ class MembershipInline(admin.TabularInline):
 class StaffAdmin(AuthorityScopedAdmin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "authority", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = UserAdmin.fieldsets + (("Willkommen", {"fields": ("authority", "role", "phone", "contact_hours", "languages")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("Willkommen", {"fields": ("authority", "role", "phone", "contact_hours", "languages")}),
+    )
     inlines = [MembershipInline]

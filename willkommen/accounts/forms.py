@@ -10,8 +10,11 @@ class StaffLoginForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         authority = getattr(self.request, "authority", None)
         if not user.is_superuser and (authority is None or user.authority_id != authority.id):
-            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login",
-                                        params={"username": self.username_field.verbose_name})
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
 
 
 class TokenForm(forms.Form):

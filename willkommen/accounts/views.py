@@ -138,7 +138,9 @@ def magic_link(request):
         link = request.build_absolute_uri(reverse("accounts:magic_link_enter", args=[token]))
         send_mail(
             _("Your sign-in link"),
-            _("Open this link to continue (valid for %(minutes)d minutes):\n\n%(link)s\n\nIf you did not ask for it, ignore this e-mail.")
+            _(
+                "Open this link to continue (valid for %(minutes)d minutes):\n\n%(link)s\n\nIf you did not ask for it, ignore this e-mail."
+            )
             % {"link": link, "minutes": settings.MAGIC_LINK_MAX_AGE_MINUTES},
             request.authority.email or None,
             [email],

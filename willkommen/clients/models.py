@@ -36,14 +36,18 @@ class Person(TenantModel):
     place_of_birth = models.CharField(_("place of birth"), max_length=150, blank=True)
     country_of_birth = models.CharField(_("country of birth"), max_length=3, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
-    nationalities = models.JSONField(_("nationalities"), default=list, blank=True, help_text=_("ISO 3166 alpha-3 codes."))
+    nationalities = models.JSONField(
+        _("nationalities"), default=list, blank=True, help_text=_("ISO 3166 alpha-3 codes.")
+    )
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=8, default="de")
-    preferred_channel = models.CharField(_("preferred channel"), max_length=12, choices=Channel.choices, default=Channel.EMAIL)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=12, choices=Channel.choices, default=Channel.EMAIL
+    )
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=50, blank=True)
     entry_date = models.DateField(_("date of entry into Germany"), null=True, blank=True)

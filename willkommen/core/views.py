@@ -18,7 +18,10 @@ def language(request, code):
         return render(
             request,
             "core/error.html",
-            {"title": _("Unknown language"), "message": _("This language is not offered. Please choose one from the list.")},
+            {
+                "title": _("Unknown language"),
+                "message": _("This language is not offered. Please choose one from the list."),
+            },
             status=400,
         )
     target = request.GET.get("next") or "/"

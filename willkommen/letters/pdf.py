@@ -23,7 +23,11 @@ def render_pdf(template_name, context, language="de"):
     with translation.override(language):
         html = render_to_string(
             template_name,
-            {**context, "language": language, "text_direction": "rtl" if language in settings.LANGUAGES_BIDI else "ltr"},
+            {
+                **context,
+                "language": language,
+                "text_direction": "rtl" if language in settings.LANGUAGES_BIDI else "ltr",
+            },
         )
     stylesheets = [CSS(filename=_stylesheet())] if _stylesheet() else []
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)

@@ -42,7 +42,10 @@ class Authority(models.Model):
     name = models.CharField(_("name"), max_length=200)
     federal_state = models.CharField(_("federal state"), max_length=2, choices=FEDERAL_STATES)
     hostnames = models.CharField(
-        _("host names"), max_length=500, blank=True, help_text=_("Comma-separated host names that serve this authority.")
+        _("host names"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated host names that serve this authority."),
     )
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
@@ -52,7 +55,7 @@ class Authority(models.Model):
     phone_hours = models.TextField(_("phone hours"), blank=True)
     consultation_hours = models.TextField(_("open consultation hours"), blank=True)
     languages = models.JSONField(
-        _("languages offered"), default=list, blank=True, help_text=_("Language codes, e.g. [\"de\", \"en\", \"ar\"].")
+        _("languages offered"), default=list, blank=True, help_text=_('Language codes, e.g. ["de", "en", "ar"].')
     )
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -132,7 +135,9 @@ class OpeningHours(TenantModel):
         verbose_name_plural = _("opening hours")
         ordering = ["location", "weekday", "opens"]
         indexes = [models.Index(fields=["authority", "location", "weekday"])]
-        constraints = [models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opening_hours_order")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opening_hours_order")
+        ]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
@@ -150,7 +155,9 @@ class Closure(TenantModel):
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
         indexes = [models.Index(fields=["authority", "starts_on"])]
-        constraints = [models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="closure_order")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="closure_order")
+        ]
 
     def __str__(self):
         return f"{self.starts_on}–{self.ends_on} {self.reason}"

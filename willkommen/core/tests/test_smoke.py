@@ -1,0 +1,28 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_home_renders_for_authority(client, authority):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert authority.name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_prefix_selects_other_authority(client, authority, other_authority):
+    response = client.get(f"/a/{other_authority.slug}/")
+    assert response.status_code == 200
+    assert other_authority.name in response.content.decode()
+    assert authority.name not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_desk_requires_login(client, authority):
+    response = client.get("/desk/")
+    assert response.status_code == 302
+    assert "/desk/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_desk_home_with_second_factor(staff_client):
+    assert staff_client.get("/desk/").status_code == 200
