@@ -375,3 +375,17 @@ SPECTACULAR_SETTINGS.update(
         "REDOC_DIST": "SIDECAR",
     }
 )
+
+# --- applications and efile (issue 4) ---
+# UPLOAD_MAX_FILE_MB: largest single uploaded document accepted (online applications, ServicePoint scans).
+UPLOAD_MAX_FILE_MB = env_int("UPLOAD_MAX_FILE_MB", 10)
+# UPLOAD_MAX_APPLICATION_MB: total of all documents uploaded with one online application.
+UPLOAD_MAX_APPLICATION_MB = env_int("UPLOAD_MAX_APPLICATION_MB", 100)
+# UPLOAD_MAX_IMAGE_PIXELS: images with more pixels are refused as possible decompression bombs.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 50_000_000)
+# CLAMD_SOCKET: ClamAV daemon as a socket path (/run/clamav/clamd.ctl) or host:port; empty = uploads recorded "not scanned".
+CLAMD_SOCKET = env("CLAMD_SOCKET", "")
+# EFILE_OCR: read text from images with Tesseract (when installed) for the file search.
+EFILE_OCR = env_bool("EFILE_OCR", True)
+# APPLICATION_DRAFT_RETENTION_DAYS: unsubmitted online applications are deleted after this many days.
+APPLICATION_DRAFT_RETENTION_DAYS = env_int("APPLICATION_DRAFT_RETENTION_DAYS", 30)

@@ -1,0 +1,308 @@
+"""Commands on the electronic file. Other rooms add documents only through these functions.
+
+``add_document`` runs the same upload checks for every way in (online upload, ServicePoint
+scan, generated letter) and writes the file to durable storage, verified by its checksum,
+before the database row exists: a document that is acknowledged is on storage.
+"""
+
+import hashlib
+import io
+import json
+import os
+import uuid
+import zipfile
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from willkommen.audit.services import record
+
+from .models import UNVERSIONED_TYPES, Document, FileState, PersonFile, Source
+from .uploads import CheckedUpload, UploadRejected, check_upload, safe_file_name
+
+__all__ = [
+    "UploadRejected",
+    "add_document",
+    "add_generated_document",
+    "check_upload",
+    "register_stored_file",
+    "store_checked",
+    "verify_document",
+]
+
+SOURCES = set(Source.values)
+
+
+def _storage_name(authority, extension, folder="efile"):
+    today = timezone.now()
+    return f"{folder}/{authority.pk}/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def store_checked(authority, checked: CheckedUpload, folder="efile"):
+    """Write checked content to the default storage, flush it to disk where the storage is a file
+    system, and read it back to compare the checksum. Returns the storage name."""
+    name = default_storage.save(_storage_name(authority, checked.extension, folder), ContentFile(checked.content))
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:
+        path = None
+    if path:
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    with default_storage.open(name, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    if digest != checked.sha256:
+        default_storage.delete(name)
+        raise UploadRejected(_("The file could not be stored safely. Please try again."))
+    return name
+
+
+def ensure_file(authority, person):
+    person_file, _created = PersonFile.objects.get_or_create(authority=authority, person=person)
+    return person_file
+
+
+def _update_search_vector(document):
+    if connection.vendor != "postgresql":
+        return
+    from django.contrib.postgres.search import SearchVector
+
+    Document.objects.filter(pk=document.pk).update(
+        search_vector=SearchVector("title", weight="A", config="german")
+        + SearchVector("original_name", weight="B", config="german")
+        + SearchVector("text", weight="C", config="german")
+    )
+
+
+def register_stored_file(
+    authority,
+    person,
+    *,
+    storage_name,
+    original_name,
+    content_type,
+    size,
+    sha256,
+    scan_status,
+    text="",
+    document_type="other",
+    source=Source.UPLOAD,
+    case=None,
+    uploaded_by=None,
+    title="",
+    valid_until=None,
+):
+    """Create the document row for a file already checked and stored (e.g. a draft upload of an
+    online application). A new document of a versioned type becomes the current version."""
+    if person.authority_id != authority.pk or (case is not None and case.authority_id != authority.pk):
+        raise ValueError("person and case must belong to the authority")
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    document_type = (document_type or "other")[:60]
+    with transaction.atomic():
+        ensure_file(authority, person)
+        previous = None
+        if document_type not in UNVERSIONED_TYPES:
+            previous = (
+                Document.objects.select_for_update()
+                .filter(authority=authority, person=person, document_type=document_type, is_current=True)
+                .order_by("-version")
+                .first()
+            )
+        document = Document.objects.create(
+            authority=authority,
+            person=person,
+            case=case,
+            document_type=document_type,
+            title=(title or "")[:200],
+            source=source,
+            version=previous.version + 1 if previous else 1,
+            file=storage_name,
+            original_name=original_name[:120],
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+            scan_status=scan_status,
+            text=text or "",
+            valid_until=valid_until,
+            uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
+        )
+        if previous:
+            Document.objects.filter(pk=previous.pk).update(is_current=False)
+            Document.objects.filter(pk=document.pk).update(previous=previous)
+            document.previous = previous
+        _update_search_vector(document)
+    return document
+
+
+def add_document(authority, person, uploaded_file, *, document_type, source, case=None, uploaded_by=None, title=""):
+    """Check an uploaded file, store it durably and add it to the person's file.
+
+    Raises :class:`UploadRejected` (with a translated message) when the file is refused;
+    nothing is stored then."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    checked = check_upload(uploaded_file)
+    name = store_checked(authority, checked)
+    try:
+        return register_stored_file(
+            authority,
+            person,
+            storage_name=name,
+            original_name=checked.safe_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            scan_status=checked.scan_status,
+            text=checked.text,
+            document_type=document_type,
+            source=source,
+            case=case,
+            uploaded_by=uploaded_by,
+            title=title,
+        )
+    except Exception:
+        default_storage.delete(name)
+        raise
+
+
+def add_generated_document(authority, person, content, *, file_name, document_type, case=None, title="", text=""):
+    """Add a PDF the system generated (receipt, letter). Trusted content: stored as it is."""
+    checked = CheckedUpload(
+        content=content,
+        content_type="application/pdf",
+        extension="pdf",
+        sha256=hashlib.sha256(content).hexdigest(),
+        safe_name=safe_file_name(file_name, "pdf"),
+        text=text,
+        scan_status="not_scanned",
+    )
+    name = store_checked(authority, checked)
+    return register_stored_file(
+        authority,
+        person,
+        storage_name=name,
+        original_name=checked.safe_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        scan_status=checked.scan_status,
+        text=text,
+        document_type=document_type,
+        source=Source.LETTER,
+        case=case,
+        title=title,
+    )
+
+
+def verify_document(document, user, *, valid_until=None, valid_from=None, request=None):
+    """Stamp that ``user`` checked the original: the next case of the same person reuses the check."""
+    if document.authority_id != user.authority_id:
+        raise ValueError("staff of another authority")
+    document.verified_by = user
+    document.verified_at = timezone.now()
+    fields = ["verified_by", "verified_at"]
+    if valid_until is not None:
+        document.valid_until = valid_until
+        fields.append("valid_until")
+    if valid_from is not None:
+        document.valid_from = valid_from
+        fields.append("valid_from")
+    document.save(update_fields=fields)
+    record(
+        authority=document.authority,
+        action="change",
+        person_id=document.person_id,
+        obj=document,
+        actor=user,
+        request=request,
+        purpose="original verified",
+    )
+    return document
+
+
+def read_content(document):
+    with default_storage.open(document.file.name, "rb") as handle:
+        return handle.read()
+
+
+def archive_file(authority, person, *, reason, event_date, receiving_authority=""):
+    """Move a person's file to the archive (death, moving away, naturalisation)."""
+    from .retention import delete_after
+
+    person_file = ensure_file(authority, person)
+    person_file.state = FileState.ARCHIVED
+    person_file.archive_reason = reason
+    person_file.event_date = event_date
+    person_file.receiving_authority = receiving_authority[:200]
+    person_file.archived_at = timezone.now()
+    person_file.delete_after = delete_after(reason, event_date)
+    person_file.save()
+    return person_file
+
+
+def export_zip(authority, person, *, cases=()):
+    """GDPR Art. 15: the person's data, cases and documents as a ZIP (bytes)."""
+    from .selectors import all_documents_for_person
+
+    buffer = io.BytesIO()
+    fields = [
+        "family_name",
+        "given_names",
+        "family_name_native",
+        "given_names_native",
+        "date_of_birth",
+        "place_of_birth",
+        "nationalities",
+        "street",
+        "postal_code",
+        "city",
+        "email",
+        "phone",
+        "preferred_language",
+    ]
+    person_data = {name: getattr(person, name) for name in fields}
+    documents = list(all_documents_for_person(authority, person))
+    index = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for document in documents:
+            member = f"documents/{document.pk}-v{document.version}-{document.original_name}"
+            try:
+                archive.writestr(member, read_content(document))
+            except OSError:
+                member = ""
+            index.append(
+                {
+                    "file": member,
+                    "type": document.document_type,
+                    "version": document.version,
+                    "source": document.source,
+                    "received": document.uploaded_at,
+                    "sha256": document.sha256,
+                    "verified": document.verified_at,
+                    "valid_until": document.valid_until,
+                }
+            )
+        case_rows = [
+            {
+                "number": case.number,
+                "status": case.status,
+                "received": case.received_at,
+                "anliegen": case.anliegen.slug,
+                "answers": case.answers,
+            }
+            for case in cases
+        ]
+        archive.writestr(
+            "data.json",
+            json.dumps(
+                {"person": person_data, "cases": case_rows, "documents": index},
+                default=str,
+                ensure_ascii=False,
+                indent=1,
+            ),
+        )
+    return buffer.getvalue()
