@@ -12,3 +12,13 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if not (hasattr(user, "is_verified") and user.is_verified()):
             return None
         return result
+
+
+try:
+    from drf_spectacular.authentication import SessionScheme
+
+    class VerifiedSessionScheme(SessionScheme):
+        target_class = "willkommen.accounts.api_auth.VerifiedSessionAuthentication"
+        name = "verifiedSession"
+except ImportError:  # drf-spectacular is optional at run time
+    pass

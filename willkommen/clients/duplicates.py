@@ -13,6 +13,8 @@ import unicodedata
 # Common transliteration variants folded before the key is built.
 _FOLDS = [
     ("ph", "f"),
+    ("dt", "t"),
+    ("th", "t"),
     ("ou", "u"),
     ("ee", "i"),
     ("ie", "i"),

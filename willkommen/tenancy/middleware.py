@@ -21,6 +21,7 @@ class AuthorityMiddleware:
 
     def __call__(self, request):
         request.authority = None
+        previous_prefix = get_script_prefix()
         path = request.path_info
         match = PREFIX.match(path)
         if match:
@@ -36,4 +37,8 @@ class AuthorityMiddleware:
                 settings.DEFAULT_AUTHORITY
             )
             request.authority_prefix = ""
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # Restore for servers that do not reset it per request (the test client, some ASGI servers).
+            set_script_prefix(previous_prefix)

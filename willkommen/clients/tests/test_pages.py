@@ -1,0 +1,64 @@
+import pytest
+
+from willkommen.audit.models import AuditEntry
+from willkommen.clients.models import Person
+
+
+@pytest.fixture
+def amal(authority):
+    return Person.objects.create(
+        authority=authority, family_name="Haddad", given_names="Amal", date_of_birth="1988-02-03"
+    )
+
+
+def test_search_and_read_are_logged(staff_client, amal):
+    listing = staff_client.get("/desk/clients/?q=hadd")
+    assert "Haddad" in listing.content.decode()
+    detail = staff_client.get(f"/desk/clients/{amal.pk}/?purpose=extension")
+    assert detail.status_code == 200
+    entry = AuditEntry.objects.get(action="read", person_id=amal.pk)
+    assert entry.purpose == "extension" and entry.actor.username == "clara"
+
+
+def test_create_person_with_bad_input_stores_nothing(staff_client):
+    response = staff_client.post(
+        "/desk/clients/new/",
+        {
+            "family_name": "x" * 400,
+            "date_of_birth": "not a date",
+            "sex": "x",
+            "preferred_language": "xx",
+            "preferred_channel": "email",
+            "nationalities_text": "SYRIA",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {"family_name", "date_of_birth", "preferred_language", "nationalities_text"} <= set(form.errors)
+    assert Person.objects.count() == 0
+
+
+def test_create_person_then_residence_entry(staff_client):
+    response = staff_client.post(
+        "/desk/clients/new/",
+        {
+            "family_name": "Petrenko",
+            "given_names": "Olena",
+            "date_of_birth": "1992-07-01",
+            "sex": "f",
+            "preferred_language": "uk",
+            "preferred_channel": "email",
+            "nationalities_text": "ukr",
+        },
+    )
+    person = Person.objects.get()
+    assert response.status_code == 302 and person.nationalities == ["UKR"]
+    bad = staff_client.post(
+        f"/desk/clients/{person.pk}/residence/", {"kind": "title", "valid_from": "2024-05-01", "valid_to": "2023-01-01"}
+    )
+    assert bad.status_code == 400 and person.residence_entries.count() == 0
+    ok = staff_client.post(
+        f"/desk/clients/{person.pk}/residence/",
+        {"kind": "title", "legal_basis": "§ 24 AufenthG", "valid_from": "2024-05-01", "valid_to": "2026-03-04"},
+    )
+    assert ok.status_code == 302 and person.residence_entries.count() == 1
