@@ -87,7 +87,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="de-DE", viewport={"width": 412, "height": 915})
+    # bypass_csp only lets the test inject axe-core; the pages themselves still send their CSP.
+    context = browser.new_context(locale="de-DE", viewport={"width": 412, "height": 915}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
