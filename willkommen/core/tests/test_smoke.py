@@ -26,3 +26,19 @@ def test_desk_requires_login(client, authority):
 @pytest.mark.django_db
 def test_desk_home_with_second_factor(staff_client):
     assert staff_client.get("/desk/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_schema_and_docs_are_served(client, authority):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    body = schema.content.decode()
+    assert "/api/v1/catalogue/anliegen/" in body and "/api/v1/clients/persons/" in body
+    assert client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_static_assets_are_vendored(client, authority):
+    for path in ["/static/vendor/kern/kern.min.css", "/static/vendor/htmx.min.js", "/static/core/willkommen.css"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
