@@ -30,7 +30,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 messages: venv
-	@cd willkommen && ../$(PY) ../manage.py compilemessages --verbosity 0 --ignore '.venv'
+	@bash scripts/compile-messages.sh
 
 migrate: install
 	$(PY) manage.py migrate --verbosity 0
