@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from willkommen.tenancy.models import TenantModel
 
+from .workflow import Status
+
 
 class CaseSource(models.TextChoices):
     ONLINE = "online", _("online application")
@@ -33,7 +35,7 @@ class Case(TenantModel):
     number = models.CharField(_("case number"), max_length=30)
     person = models.ForeignKey("clients.Person", on_delete=models.PROTECT, related_name="cases")
     anliegen = models.ForeignKey("catalogue.Anliegen", on_delete=models.PROTECT, related_name="cases")
-    status = models.CharField(_("status"), max_length=30, default="received")
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.RECEIVED)
     source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices, default=CaseSource.DESK)
     team = models.ForeignKey("tenancy.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
     assignee = models.ForeignKey(
@@ -43,6 +45,20 @@ class Case(TenantModel):
     answers = models.JSONField(_("answers to the catalogue questions"), default=dict, blank=True)
     access_code_hash = models.CharField(max_length=128, editable=False)
     idempotency_key = models.CharField(max_length=80, blank=True, editable=False)
+    # Workflow and deadlines (kept current by services; denormalised so the queue sorts in SQL).
+    discretionary = models.BooleanField(_("discretionary (needs a second approver)"), default=False)
+    stay_at_stake = models.BooleanField(_("benefits or legal stay at stake"), default=False)
+    permit_expires_on = models.DateField(_("current permit expires on"), null=True, blank=True)
+    due_on = models.DateField(_("decision due"), null=True, blank=True)
+    interim_due_on = models.DateField(_("interim answer due"), null=True, blank=True)
+    status_message_due_on = models.DateField(_("next status message due"), null=True, blank=True)
+    clock_stopped_on = models.DateField(_("clock stopped since"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("days the clock stood still"), default=0)
+    last_client_message_at = models.DateTimeField(_("last message to the client"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    transferred_to = models.ForeignKey(
+        "tenancy.Authority", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +79,9 @@ class Case(TenantModel):
             models.Index(fields=["authority", "team", "status"]),
             models.Index(fields=["authority", "assignee", "status"]),
             models.Index(fields=["authority", "person"]),
+            models.Index(fields=["authority", "assignee", "status", "due_on"], name="case_queue_assignee"),
+            models.Index(fields=["authority", "team", "status", "due_on"], name="case_queue_team"),
+            models.Index(fields=["authority", "status", "status_message_due_on"], name="case_status_msg_due"),
         ]
 
     def __str__(self):
@@ -72,3 +91,162 @@ class Case(TenantModel):
     def new_access_code():
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
         return "".join(secrets.choice(alphabet) for _ in range(10))
+
+    @property
+    def is_final(self):
+        from .workflow import FINAL
+
+        return self.status in FINAL
+
+    @property
+    def fiction_paragraph(self):
+        """Which § 81 rule keeps the client's rights alive while the case runs: (4) when the extension was
+        applied for before the current permit expired; '' when no permit is on record."""
+        if self.permit_expires_on is None:
+            return ""
+        from django.utils import timezone
+
+        if timezone.localtime(self.received_at).date() <= self.permit_expires_on:
+            return "81_4"
+        return ""
+
+
+class TimelineKind(models.TextChoices):
+    RECEIVED = "received", _("received")
+    TRANSITION = "transition", _("status change")
+    NOTE = "note", _("note")
+    DOCUMENT = "document", _("document")
+    MESSAGE = "message", _("message to the client")
+    LETTER = "letter", _("letter")
+    DECISION = "decision", _("decision")
+    ASSIGNMENT = "assignment", _("assignment")
+    TRANSFER = "transfer", _("transfer")
+
+
+class TimelineEntry(TenantModel):
+    """One line of the case's history: every transition, note, document, message and letter."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(_("at"))
+    kind = models.CharField(_("kind"), max_length=12, choices=TimelineKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["authority", "case", "at"])]
+
+
+class DocumentRequest(TenantModel):
+    """Missing or insufficient documents the client was asked for; the clock stands still while it is open."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_requests")
+    items = models.JSONField(_("checklist items"), default=list)
+    note = models.TextField(_("note to the client"), blank=True)
+    deadline = models.DateField(_("deadline"))
+    requested_at = models.DateTimeField(_("requested"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    fulfilled_at = models.DateTimeField(_("documents arrived"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for documents")
+        verbose_name_plural = _("requests for documents")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["authority", "case", "fulfilled_at"])]
+
+
+class Outcome(models.TextChoices):
+    GRANT = "grant", _("grant")
+    PARTIAL = "partial", _("partial grant")
+    REFUSE = "refuse", _("refusal")
+
+
+class DecisionState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    AWAITING = "awaiting", _("awaiting approval")
+    RETURNED = "returned", _("returned with comments")
+    FINAL = "final", _("final")
+    WITHDRAWN = "withdrawn", _("replaced")
+
+
+class Decision(TenantModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=120)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    shorter_validity_reason = models.TextField(_("reason for a shorter validity"), blank=True)
+    conditions = models.TextField(_("conditions (Nebenbestimmungen)"), blank=True)
+    reasoning = models.TextField(_("reasoning"))
+    plain_explanation = models.TextField(_("plain-language explanation"), blank=True)
+    ends_stay = models.BooleanField(_("measure ends the stay"), default=False)
+    needs_approval = models.BooleanField(default=False)
+    approval_reasons = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=10, choices=DecisionState.choices, default=DecisionState.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("comments of the approver"), blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-drafted_at", "-id"]
+        indexes = [models.Index(fields=["authority", "case", "state"])]
+        constraints = [
+            # The drafter can never approve their own decision, whatever path the write takes.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("drafted_by")),
+                name="decision_four_eyes",
+            )
+        ]
+
+    @property
+    def carries_remedies(self):
+        return self.outcome in (Outcome.REFUSE, Outcome.PARTIAL) or self.ends_stay
+
+
+class LegalChange(TenantModel):
+    """A change in the law for a legal basis: decisions on it need a second approver for a while."""
+
+    legal_basis = models.CharField(_("legal basis"), max_length=120)
+    changed_on = models.DateField(_("changed on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("change in the law")
+        verbose_name_plural = _("changes in the law")
+        indexes = [models.Index(fields=["authority", "legal_basis", "changed_on"])]
+
+
+class AutoMessageKind(models.TextChoices):
+    INTERIM = "interim", _("interim answer")
+    STATUS = "status", _("status message")
+
+
+class AutoMessage(TenantModel):
+    """An automatic transparency message; unique per case, kind and due date so a job retried never sends twice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="auto_messages")
+    kind = models.CharField(max_length=10, choices=AutoMessageKind.choices)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField()
+    language = models.CharField(max_length=8)
+    channel = models.CharField(max_length=12)
+
+    class Meta:
+        indexes = [models.Index(fields=["authority", "case"])]
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "due_on"], name="auto_message_once")]

@@ -1,4 +1,14 @@
-from .models import Case
+"""Queries on cases: the work queue (ordered by urgency in SQL), workload, timeline."""
+
+from datetime import timedelta
+
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from . import workflow
+from .models import Case, TimelineEntry
+from .permissions import visible_cases
 
 
 def case_by_number(authority, number):
@@ -7,3 +17,93 @@ def case_by_number(authority, number):
 
 def cases_of_person(authority, person):
     return Case.objects.filter(authority=authority, person=person)
+
+
+URGENCY_LABELS = {
+    0: "permit_expiring",
+    1: "stay_at_stake",
+    2: "overdue",
+    3: "due_soon",
+    4: "other",
+}
+
+
+def with_urgency(qs, today=None):
+    """Annotate ``urgency`` (0 permit expires within 30 days, 1 benefits or legal stay at stake,
+    2 overdue, 3 due within a week, 4 other) in SQL, mirroring ``deadlines.urgency``."""
+    today = today or timezone.localdate()
+    running = ~Q(status__in=workflow.CLOCK_STOPPED)
+    return qs.annotate(
+        urgency=When_(
+            When(permit_expires_on__lte=today + timedelta(days=30), then=Value(0)),
+            When(stay_at_stake=True, then=Value(1)),
+            When(running & Q(due_on__lt=today), then=Value(2)),
+            When(running & Q(due_on__lte=today + timedelta(days=7)), then=Value(3)),
+            default=Value(4),
+            output_field=IntegerField(),
+        )
+    )
+
+
+FILTERS = ("mine", "team", "all")
+
+
+def queue(user, authority, *, scope="mine", status="", urgency=None, team_id=None, search="", today=None):
+    """The work queue: open cases the user may see, most urgent first, then by due date.
+
+    One query for the page (persons, Anliegen, team and assignee joined), whatever the data size."""
+    qs = visible_cases(user, authority).filter(status__in=workflow.OPEN)
+    if scope == "mine":
+        qs = qs.filter(assignee_id=user.pk)
+    elif scope == "approval":
+        qs = qs.filter(status=workflow.Status.AWAITING_APPROVAL)
+    if status:
+        qs = qs.filter(status=status)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if search:
+        search = search.strip()
+        qs = qs.filter(Q(number__iexact=search) | Q(person__family_name__istartswith=search))
+    qs = with_urgency(qs, today)
+    if urgency is not None:
+        qs = qs.filter(urgency=urgency)
+    return qs.select_related("person", "anliegen", "team", "assignee").order_by("urgency", "due_on", "id")
+
+
+def workload(authority, team_ids, today=None):
+    """Per caseworker of the given teams: open cases, overdue, due this week (one query)."""
+    from willkommen.accounts.models import User
+    from willkommen.accounts.roles import roles_with
+
+    today = today or timezone.localdate()
+    open_q = Q(cases__authority=authority, cases__status__in=workflow.OPEN)
+    running = ~Q(cases__status__in=workflow.CLOCK_STOPPED)
+    return (
+        User.objects.filter(
+            authority=authority, is_active=True, memberships__team_id__in=team_ids, role__in=roles_with("cases.work")
+        )
+        .distinct()
+        .annotate(
+            open_cases=Count("cases", filter=open_q, distinct=True),
+            overdue=Count("cases", filter=open_q & running & Q(cases__due_on__lt=today), distinct=True),
+            due_this_week=Count(
+                "cases",
+                filter=open_q & running & Q(cases__due_on__gte=today, cases__due_on__lte=today + timedelta(days=7)),
+                distinct=True,
+            ),
+        )
+        .order_by("last_name", "username")
+    )
+
+
+def lead_team_ids(user, authority):
+    """Teams the user leads (or all teams for cases.view_all)."""
+    from willkommen.tenancy.models import Team
+
+    if user.can("cases.view_all"):
+        return list(Team.objects.filter(authority=authority).values_list("id", flat=True))
+    return list(user.memberships.filter(authority=authority).values_list("team_id", flat=True))
+
+
+def timeline(case):
+    return TimelineEntry.objects.filter(authority_id=case.authority_id, case=case).select_related("actor")
