@@ -1,0 +1,93 @@
+"""Local test doubles of the SMS and messenger gateways, speaking their real HTTP shapes.
+
+* SMS: Twilio's Messages API (``POST /2010-04-01/Accounts/{sid}/Messages.json``, form-encoded
+  To/From/Body, basic auth; 201 ``{"sid", "status"}``; 400 ``{"code", "message"}`` for a refused number).
+* Messenger: signal-cli-rest-api (``POST /v2/send`` JSON ``{"message", "number", "recipients"}``;
+  201 ``{"timestamp"}``; 400 ``{"error"}``).
+
+``fail_next`` makes the next N requests answer 503 (a transient failure); numbers in
+``refused_numbers`` get a 400 (a permanent failure). Useful in tests and for local development.
+"""
+
+import json
+import threading
+import time
+import urllib.parse
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class GatewayDouble:
+    def __init__(self, host="127.0.0.1", port=0):
+        self.requests = []  # every request seen, accepted or not
+        self.delivered = []  # accepted messages
+        self.fail_next = 0
+        self.refused_numbers = set()
+        self.lock = threading.Lock()
+        double = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _answer(self, status, payload):
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                with double.lock:
+                    double.requests.append((self.path, raw))
+                    if double.fail_next > 0:
+                        double.fail_next -= 1
+                        return self._answer(503, {"message": "Service Unavailable"})
+                if self.path.startswith("/2010-04-01/Accounts/") and self.path.endswith("/Messages.json"):
+                    form = dict(urllib.parse.parse_qsl(raw.decode()))
+                    if not self.headers.get("Authorization", "").startswith("Basic "):
+                        return self._answer(401, {"code": 20003, "message": "Authenticate"})
+                    if not form.get("To") or not form.get("Body"):
+                        return self._answer(400, {"code": 21604, "message": "A 'To' and 'Body' are required"})
+                    if form["To"] in double.refused_numbers:
+                        return self._answer(
+                            400, {"code": 21211, "message": f"The 'To' number {form['To']} is not valid"}
+                        )
+                    sid = "SM" + uuid.uuid4().hex
+                    with double.lock:
+                        double.delivered.append({"kind": "sms", "sid": sid, **form})
+                    return self._answer(201, {"sid": sid, "status": "queued", "to": form["To"], "body": form["Body"]})
+                if self.path == "/v2/send":
+                    try:
+                        data = json.loads(raw)
+                    except ValueError:
+                        return self._answer(400, {"error": "invalid JSON"})
+                    recipients = data.get("recipients") or []
+                    if not data.get("message") or not recipients or not data.get("number"):
+                        return self._answer(400, {"error": "message, number and recipients are required"})
+                    if any(r in double.refused_numbers for r in recipients):
+                        return self._answer(400, {"error": "Failed to send message: Unregistered user"})
+                    stamp = str(int(time.time() * 1000))
+                    with double.lock:
+                        double.delivered.append({"kind": "signal", "timestamp": stamp, **data})
+                    return self._answer(201, {"timestamp": stamp})
+                return self._answer(404, {"error": "not found"})
+
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
