@@ -15,6 +15,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from willkommen.core.forms import form_status
 from willkommen.core.ratelimit import ratelimit
 
 from . import client_identity
@@ -66,7 +67,9 @@ def verify(request):
                 messages.warning(request, _("You used a recovery code. %(left)d codes are left.") % {"left": left})
             return redirect(_safe_next(request))
         form.add_error("token", _("This code is not valid. Check the time on your phone and try again."))
-    return render(request, "accounts/verify.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request, "accounts/verify.html", {"form": form, "next": _safe_next(request)}, status=form_status(form)
+    )
 
 
 def _issue_recovery_codes(user):
@@ -106,6 +109,7 @@ def setup(request):
             "secret": _b32(device),
             "next": _safe_next(request),
         },
+        status=form_status(form),
     )
 
 
@@ -146,7 +150,12 @@ def magic_link(request):
             [email],
         )
         return render(request, "accounts/magic_link_sent.html", {"email": email})
-    return render(request, "accounts/magic_link.html", {"form": form, "next": _safe_next(request, default="")})
+    return render(
+        request,
+        "accounts/magic_link.html",
+        {"form": form, "next": _safe_next(request, default="")},
+        status=form_status(form),
+    )
 
 
 def magic_link_enter(request, token):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
 from willkommen.audit.services import record
+from willkommen.core.forms import form_status
 
 from . import selectors, services
 from .forms import PersonForm, ResidenceEntryForm, SearchForm
@@ -49,7 +50,7 @@ def person_create(request):
             messages.warning(request, _("This person may already exist. Please check the possible duplicates."))
             return redirect("clients:duplicates", pk=person.pk)
         return redirect("clients:detail", pk=person.pk)
-    return render(request, "clients/person_form.html", {"form": form})
+    return render(request, "clients/person_form.html", {"form": form}, status=form_status(form))
 
 
 @desk_view("clients.view")
@@ -82,7 +83,7 @@ def person_edit(request, pk):
         record(authority=request.authority, action="update", person_id=person.pk, obj=person, request=request)
         messages.success(request, _("Saved."))
         return redirect("clients:detail", pk=person.pk)
-    return render(request, "clients/person_form.html", {"form": form, "person": person})
+    return render(request, "clients/person_form.html", {"form": form, "person": person}, status=form_status(form))
 
 
 @desk_view("clients.edit")

@@ -18,7 +18,7 @@ def test_magic_link_signs_the_client_in(client, authority):
 
 def test_same_answer_for_any_address_and_invalid_email_refused(client, authority):
     bad = client.post("/signin/", {"email": "not-an-address"})
-    assert bad.status_code == 200 and not mail.outbox
+    assert bad.status_code == 400 and not mail.outbox
     assert "client_identity" not in client.session
 
 

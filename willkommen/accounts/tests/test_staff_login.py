@@ -16,7 +16,7 @@ def test_password_then_totp_opens_the_desk(client, caseworker):
     assert client.get("/desk/").status_code == 302
     device = TOTPDevice.objects.get(user=caseworker)
     wrong = client.post("/desk/login/verify/", {"token": "000000", "next": "/desk/"})
-    assert wrong.status_code == 200 and "not valid" in wrong.content.decode()
+    assert wrong.status_code == 400 and "not valid" in wrong.content.decode()
     device.refresh_from_db()
     device.throttling_failure_count = 0
     device.throttling_failure_timestamp = None
@@ -49,7 +49,7 @@ def test_first_login_sets_up_totp_and_recovery_codes(client, authority):
     client.post("/desk/logout/")
     login(client, "neu")
     again = client.post("/desk/login/verify/", {"token": codes[0], "next": "/desk/"})
-    assert again.status_code == 200
+    assert again.status_code == 400
 
 
 def test_lockout_after_repeated_failures(client, caseworker, settings):

@@ -32,7 +32,7 @@ def test_create_person_with_bad_input_stores_nothing(staff_client):
             "nationalities_text": "SYRIA",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert {"family_name", "date_of_birth", "preferred_language", "nationalities_text"} <= set(form.errors)
     assert Person.objects.count() == 0
