@@ -52,7 +52,7 @@ def planned_slots(offer, start, end):
 
 def generate_for_offer(offer, *, today=None, horizon=None):
     today = today or timezone.localdate()
-    end = today + dt.timedelta(days=horizon or HORIZON_DAYS)
+    end = today + dt.timedelta(days=HORIZON_DAYS if horizon is None else horizon)
     split = capacity.channel_split(offer.workstations, offer.invitation_places, offer.urgent_places)
     release = dt.timedelta(hours=offer.reserve_release_hours)
     planned = {} if not offer.active else {s: e for s, e in planned_slots(offer, today, end)}

@@ -11,12 +11,14 @@ import hashlib
 import hmac
 import random
 import secrets
+import threading
 import time
 import unicodedata
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -100,6 +102,9 @@ def count_blocked(authority, reason):
 # --- locking ----------------------------------------------------------------------------------
 
 
+_SQLITE_WRITER = threading.RLock()
+
+
 def _serialised(fn, attempts=60):
     """Run ``fn`` (which opens its own transaction), retrying when the database says it is locked.
 
@@ -107,6 +112,9 @@ def _serialised(fn, attempts=60):
     PostgreSQL may report a serialisation failure. Both are safe to retry: nothing was written."""
     for attempt in range(attempts):
         try:
+            if connection.vendor == "sqlite":
+                with _SQLITE_WRITER:
+                    return fn()
             return fn()
         except OperationalError as exc:
             text = str(exc).lower()
@@ -114,6 +122,18 @@ def _serialised(fn, attempts=60):
                 raise
             time.sleep(random.uniform(0.002, 0.02) * (1 + attempt % 8))  # noqa: S311 (back-off jitter)
     return None  # pragma: no cover
+
+
+@contextmanager
+def _write_transaction():
+    """A transaction that changes capacity. SQLite allows one writer at a time anyway; threads of one
+    process queue here instead of spinning on the database lock."""
+    if connection.vendor == "sqlite":
+        with _SQLITE_WRITER, transaction.atomic():
+            yield
+    else:
+        with transaction.atomic():
+            yield
 
 
 def _window_starts(slot):
@@ -238,17 +258,17 @@ def hold(
     Returns ``(booking, token)``; the token is the client's secret for confirm/cancel/move and is
     stored only as a hash. Raises :class:`SlotGone` (409) or :class:`BookingError` (400)."""
     now = now or timezone.now()
-    slot = _bookable_slot(authority, slot_id, anliegen, now)
     if not family_name or not date_of_birth or not email:
         raise BookingError(_("Name, date of birth and e-mail are required."))
     if date_of_birth > timezone.localdate(now):
         raise BookingError(_("The date of birth lies in the future."), errors={"date_of_birth": "future"})
     key = identity_key(family_name, given_names, date_of_birth, email)
     token = secrets.token_urlsafe(24)
-    ensure_windows([slot])
 
     def run():
-        with transaction.atomic():
+        slot = _bookable_slot(authority, slot_id, anliegen, now)
+        ensure_windows([slot])
+        with _write_transaction():
             slots, windows = _lock(authority, [slot.pk])
             locked = slots.get(slot.pk)
             if locked is None:
@@ -349,10 +369,10 @@ def _expire_locked(booking, now):
 def confirm(authority, reference, token, now=None):
     """Double opt-in: the client confirms the hold from the e-mail link."""
     now = now or timezone.now()
-    booking = get_booking(authority, reference, token)
+    booking = _serialised(lambda: get_booking(authority, reference, token))
 
     def run():
-        with transaction.atomic():
+        with _write_transaction():
             locked, _slots, _windows = _locked_booking(authority, booking.pk)
             if locked.status == Status.HELD and locked.hold_expires_at and locked.hold_expires_at <= now:
                 _expire_locked(locked, now)
@@ -387,7 +407,7 @@ def cancel(authority, reference, token=None, *, staff=None, reason="", notify=Tr
         raise BookingError(_("This link is not valid."), code="not_found", status=404)
 
     def run():
-        with transaction.atomic():
+        with _write_transaction():
             locked, _slots, _windows = _locked_booking(authority, booking.pk)
             if locked.status not in ACTIVE_STATUSES:
                 return locked, False
@@ -422,7 +442,7 @@ def move(authority, reference, token=None, *, slot_id, staff=None, reason="", no
         channel = Channel.URGENT
 
     def run():
-        with transaction.atomic():
+        with _write_transaction():
             locked, slots, windows = _locked_booking(authority, booking.pk, [target.pk])
             if locked.status not in ACTIVE_STATUSES:
                 raise BookingError(_("This appointment can no longer be moved."), code="state", status=409)
@@ -456,7 +476,7 @@ def expire_holds(now=None):
     ):
 
         def run(booking_id=booking_id, authority_id=authority_id):
-            with transaction.atomic():
+            with _write_transaction():
                 locked, _slots, _windows = _locked_booking(authority_id, booking_id)
                 if locked.status == Status.HELD and locked.hold_expires_at <= now:
                     _expire_locked(locked, now)
@@ -505,7 +525,7 @@ def check_in(authority, location, code, *, staff, now=None):
         raise CheckInError(_("No booking with this reference."))
 
     def run():
-        with transaction.atomic():
+        with _write_transaction():
             booking = (
                 Booking.objects.select_for_update()
                 .select_related("anliegen", "location")

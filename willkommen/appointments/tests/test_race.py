@@ -1,0 +1,79 @@
+"""No overbooking, ever: many clients with their own database connections race for the last places."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from willkommen.appointments import services
+from willkommen.appointments.models import Booking, Slot, WaitingWindow
+from willkommen.appointments.testing import make_offer, person
+from willkommen.catalogue.testing import make_anliegen
+from willkommen.core.testing import make_authority, make_location
+
+CLIENTS = 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_clients_never_overbook_and_the_waiting_room_cap_holds(monkeypatch):
+    from willkommen.appointments import notifications
+
+    # The race is about places; the confirmation e-mails are tested elsewhere.
+    monkeypatch.setattr(notifications, "send_confirm_request", lambda booking_id, token: None)
+    authority = make_authority()
+    location = make_location(authority, cap=5)
+    tomorrow = timezone.localdate() + dt.timedelta(days=3)
+    study = make_offer(authority, location=location, workstations=4, minutes=15, horizon=5)
+    work = make_offer(
+        authority, anliegen=make_anliegen(authority, "work"), location=location, workstations=4, minutes=15, horizon=5
+    )
+    starts = (
+        Slot.objects.filter(anliegen=study.anliegen, starts_at__date__gte=tomorrow)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    slots = [Slot.objects.get(anliegen=o.anliegen, starts_at=starts) for o in (study, work)]
+    # One place is already gone: 4 + 4 places per channel, but the waiting room holds only 5.
+    services.hold(authority, slot_id=slots[0].pk, anliegen=study.anliegen, **person(999))
+
+    barrier = threading.Barrier(CLIENTS)
+    results = []
+    lock = threading.Lock()
+
+    def client(n):
+        slot = slots[n % 2]
+        try:
+            barrier.wait(timeout=30)
+            booking, _token = services.hold(authority, slot_id=slot.pk, anliegen=slot.anliegen, **person(n))
+            outcome = ("booked", booking.reference)
+        except services.SlotGone:
+            outcome = ("gone", None)
+        except Exception as exc:  # noqa: BLE001 (any other result fails the test below)
+            outcome = ("error", repr(exc))
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    kinds = [kind for kind, _ in results]
+    assert kinds.count("error") == 0, [r for r in results if r[0] == "error"][:3]
+    assert len(results) == CLIENTS
+    assert kinds.count("booked") == 4  # exactly the free places of the waiting room
+    assert kinds.count("gone") == CLIENTS - 4
+    assert Booking.objects.filter(authority=authority, starts_at=starts).count() == 5
+    refreshed = [Slot.objects.get(pk=s.pk) for s in slots]
+    assert sum(s.public_taken for s in refreshed) == 5
+    assert all(s.public_taken <= s.public_places for s in refreshed)
+    window = WaitingWindow.objects.get(location=location, starts_at=starts)
+    assert window.taken == 5 == location.waiting_room_cap
+    booked = {ref for kind, ref in results if kind == "booked"}
+    assert len(booked) == 4
