@@ -50,6 +50,7 @@ def clean_header(value, limit=200):
 
 
 _registry = {}
+PORTAL_ONLY = "portal-no-notice"  # stored in the portal; the client could not be told
 
 
 def register(cls):
@@ -168,7 +169,8 @@ class PortalChannel(ChannelAdapter):
                 notice_email(message, person.email).send()
             except (OSError, ConnectionError) as error:
                 raise TransientFailure(f"SMTP: {error}") from None
-        return "portal"
+            return "portal"
+        return PORTAL_ONLY
 
 
 @register

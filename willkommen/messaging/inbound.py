@@ -54,7 +54,7 @@ def receive(raw, *, envelope_from="", recipients=()):
 # --- language ------------------------------------------------------------------------------------
 
 LATIN_HINTS = {
-    "tr": re.compile(r"[ğışİ]|\b(merhaba|teşekkür|lütfen|başvuru)\b", re.IGNORECASE),
+    "tr": re.compile(r"[ğışĞŞ]|(?i:\b(merhaba|teşekkür|lütfen|başvuru)\b)"),
     "fr": re.compile(r"\b(bonjour|merci|je|vous|madame|monsieur|demande)\b", re.IGNORECASE),
     "de": re.compile(r"[äöüß]|\b(ich|und|nicht|sehr geehrte|bitte|mein|meine|termin)\b", re.IGNORECASE),
     "en": re.compile(r"\b(the|and|dear|please|hello|my|appointment|thank)\b", re.IGNORECASE),

@@ -467,7 +467,12 @@ def group_recipients(authority, group, team=None):
 
     people = persons(authority)
     if group == GroupNotice.Group.IN_PROGRESS:
-        people = people.filter(cases__authority=authority).exclude(cases__status__in=OPEN_CASE_EXCLUDED)
+        try:
+            from willkommen.cases.workflow import OPEN
+
+            people = people.filter(cases__authority=authority, cases__status__in=sorted(OPEN))
+        except ImportError:
+            people = people.filter(cases__authority=authority).exclude(cases__status__in=OPEN_CASE_EXCLUDED)
     elif group == GroupNotice.Group.TEAM:
         people = people.filter(cases__authority=authority, cases__team=team)
     return people.distinct()
@@ -514,7 +519,9 @@ def notice_figures(notice):
         notice.messages.filter(status__in=FINISHED).values_list("channel").annotate(n=Count("id")).order_by()
     )
     figures["by_language"] = dict(rows.values_list("language").annotate(n=Count("id")).order_by())
-    figures["waiting"] = figures["recipients"] - figures["delivered"] - figures["failed"]
+    figures["portal_only"] = rows.filter(status=Status.SENT, provider_id=channels.PORTAL_ONLY).count()
+    figures["delivered"] -= figures["portal_only"]
+    figures["waiting"] = figures["recipients"] - figures["delivered"] - figures["failed"] - figures["portal_only"]
     return figures
 
 

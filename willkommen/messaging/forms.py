@@ -1,0 +1,130 @@
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import channels
+from .models import GroupNotice, Interpreter
+
+
+def _max_body():
+    return getattr(settings, "MESSAGING_MAX_BODY_CHARS", 20_000)
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(label=_("Attachment"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].max_length = _max_body()
+        self.fields["body"].validators.append(MaxLengthValidator(_max_body()))
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "kern-form-input__input")
+
+    def clean_subject(self):
+        return channels.clean_header(self.cleaned_data.get("subject", ""))
+
+
+class StaffReplyForm(MessageForm):
+    body = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class PhoneNoteForm(forms.Form):
+    body = forms.CharField(label=_("Note of the phone call"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AssignForm(forms.Form):
+    person_id = forms.IntegerField(label=_("Person number"), min_value=1)
+    case_number = forms.CharField(label=_("Case number"), max_length=30, required=False)
+
+
+NOTICE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class GroupNoticeForm(forms.Form):
+    group = forms.ChoiceField(label=_("Recipients"), choices=GroupNotice.Group.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        from willkommen.tenancy.models import Team
+
+        self.fields["team"].queryset = Team.objects.filter(authority=authority)
+        names = dict(settings.LANGUAGES)
+        for code in NOTICE_LANGUAGES:
+            required = code == "de"
+            self.fields[f"subject_{code}"] = forms.CharField(
+                label=_("Subject (%(language)s)") % {"language": names[code]}, max_length=200, required=required
+            )
+            self.fields[f"body_{code}"] = forms.CharField(
+                label=_("Text (%(language)s)") % {"language": names[code]},
+                max_length=5000,
+                required=required,
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code, "dir": "auto"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("group") == GroupNotice.Group.TEAM and not data.get("team"):
+            self.add_error("team", _("Please choose the team."))
+        return data
+
+    def texts(self):
+        data = self.cleaned_data
+        return {
+            code: {"subject": channels.clean_header(data.get(f"subject_{code}", "")), "body": data[f"body_{code}"]}
+            for code in NOTICE_LANGUAGES
+            if data.get(f"body_{code}")
+        }
+
+
+class InterpreterForm(forms.ModelForm):
+    languages = forms.CharField(
+        label=_("Languages"), help_text=_("Language codes separated by commas, e.g. ar, fa, ku")
+    )
+
+    class Meta:
+        model = Interpreter
+        fields = ["name", "email", "phone", "languages", "availability", "hourly_rate", "qualified"]
+
+    def clean_languages(self):
+        codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
+        if not codes or any(len(c) > 10 or not c.replace("-", "").isalpha() for c in codes):
+            raise forms.ValidationError(_("Please enter language codes separated by commas."))
+        return codes
+
+
+class BookingForm(forms.Form):
+    interpreter = forms.ModelChoiceField(label=_("Interpreter"), queryset=None)
+    language = forms.CharField(label=_("Language"), max_length=20)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=480, initial=60)
+    appointment_id = forms.IntegerField(label=_("Appointment number"), min_value=1, required=False)
+    case_number = forms.CharField(label=_("Case number"), max_length=30, required=False)
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authority = authority
+        self.fields["interpreter"].queryset = Interpreter.objects.filter(authority=authority, active=True)
+
+    def clean_case_number(self):
+        number = self.cleaned_data.get("case_number", "").strip().upper()
+        if not number:
+            return None
+        from willkommen.cases.selectors import case_by_number
+
+        case = case_by_number(self.authority, number)
+        if case is None:
+            raise forms.ValidationError(_("No case with this number."))
+        return case
+
+    def clean(self):
+        data = super().clean()
+        interpreter, language = data.get("interpreter"), (data.get("language") or "").strip().lower()
+        if interpreter and language and language not in interpreter.languages:
+            self.add_error("language", _("This interpreter does not offer this language."))
+        return data

@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+DESK = [
+    (_("Messages"), "messaging:desk_overview", "messaging.send"),
+    (_("Unassigned mail"), "messaging:desk_inbox", "clients.view"),
+    (_("Interpreters"), "messaging:desk_interpreters", "appointments.manage"),
+]
+PORTAL = [
+    (_("Messages"), "messaging:portal_thread", _("Write to your caseworker securely and read the answers.")),
+]
