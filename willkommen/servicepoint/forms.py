@@ -1,0 +1,74 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from willkommen.efile.models import DOCUMENT_TYPES
+
+from .models import WALK_IN_CATEGORIES, Category, Outcome
+
+WALK_IN_CHOICES = [(value, label) for value, label in Category.choices if value in WALK_IN_CATEGORIES]
+
+
+class KioskTicketForm(forms.Form):
+    category = forms.ChoiceField(label=_("What have you come for?"), choices=WALK_IN_CHOICES)
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Booking reference"),
+        max_length=200,
+        help_text=_("From your confirmation e-mail, or scan the QR code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+class DeskTicketForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=WALK_IN_CHOICES)
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    language = forms.ChoiceField(label=_("Language of the client"), choices=settings.LANGUAGES, initial="de")
+
+
+class CallForm(forms.Form):
+    counter = forms.CharField(label=_("Counter"), max_length=30)
+
+
+class FinishForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[(v, label) for v, label in Outcome.choices if v != Outcome.NO_SHOW]
+    )
+
+
+DOCUMENT_TYPE_CHOICES = [(slug, label) for slug, label in DOCUMENT_TYPES.items() if slug not in {"letter", "email"}]
+FILE_SLOTS = 3
+
+
+class DropOffForm(forms.Form):
+    person = forms.IntegerField(label=_("Client number"), min_value=1, help_text=_("As shown in the client's file."))
+    case_number = forms.CharField(label=_("Case number"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail the receipt to"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, FILE_SLOTS + 1):
+            self.fields[f"file{i}"] = forms.FileField(label=_("Document %(n)s") % {"n": i}, required=i == 1)
+            self.fields[f"type{i}"] = forms.ChoiceField(
+                label=_("Type of document %(n)s") % {"n": i}, choices=DOCUMENT_TYPE_CHOICES, initial="other"
+            )
+            self.fields[f"title{i}"] = forms.CharField(
+                label=_("Description of document %(n)s") % {"n": i}, max_length=200, required=False
+            )
+
+    def slots(self):
+        return [(self[f"file{i}"], self[f"type{i}"], self[f"title{i}"]) for i in range(1, FILE_SLOTS + 1)]
+
+    def files_to_add(self):
+        found = []
+        for i in range(1, FILE_SLOTS + 1):
+            uploaded = self.cleaned_data.get(f"file{i}")
+            if uploaded:
+                found.append((uploaded, self.cleaned_data[f"type{i}"], self.cleaned_data.get(f"title{i}", "")))
+        return found
+
+
+class EmailReceiptForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))

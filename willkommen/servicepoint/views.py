@@ -1,0 +1,397 @@
+"""Pages of the ServicePoint: the kiosk tablet and call display (public, bound to a location by a
+secret key in the URL) and the staff desk."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from willkommen.accounts.decorators import desk_view
+from willkommen.audit.services import record
+from willkommen.core.ratelimit import ratelimit
+
+from . import selectors, services
+from .forms import CallForm, CheckInForm, DeskTicketForm, DropOffForm, EmailReceiptForm, FinishForm, KioskTicketForm
+from .models import WALK_IN_CATEGORIES, Category, DropOff
+
+DISPLAY_REFRESH_SECONDS = 10
+
+
+def _language(request):
+    """The kiosk's language: chosen on the kiosk itself (?lang=), not stored, so the next visitor
+    starts afresh; else the browser's."""
+    code = request.POST.get("lang") or request.GET.get("lang") or ""
+    return code if code in dict(settings.LANGUAGES) else request.LANGUAGE_CODE
+
+
+def _render_in(request, language, template, context, status=200):
+    with translation.override(language):
+        return render(request, template, {**context, "kiosk_language": language}, status=status)
+
+
+def _error(request, language, title, message, status=400, back=""):
+    return _render_in(
+        request, language, "servicepoint/kiosk_error.html", {"title": title, "message": message, "back": back}, status
+    )
+
+
+def _kiosk_station(request, key):
+    station = selectors.station_by_kiosk_key(request.authority, key)
+    if station is None:
+        raise Http404
+    return station
+
+
+def _kiosk_context(request, station, language):
+    location = station.location
+    now = timezone.now()
+    categories = [(value, label) for value, label in Category.choices if value in WALK_IN_CATEGORIES]
+    return {
+        "station": station,
+        "location": location,
+        "categories": categories,
+        "open": services.is_open(location, now),
+        "cap_reached": services.cap_reached(location, now),
+        "come_back_at": services.come_back_at(location, now) if services.cap_reached(location, now) else None,
+        "languages": request.authority.offered_languages,
+        "check_in_form": CheckInForm(),
+    }
+
+
+def kiosk(request, key):
+    station = _kiosk_station(request, key)
+    language = _language(request)
+    return _render_in(request, language, "servicepoint/kiosk.html", _kiosk_context(request, station, language))
+
+
+def _ticket_redirect(ticket, language):
+    return redirect(f"{reverse('servicepoint:ticket', args=[ticket.public_id])}?{urlencode({'lang': language})}")
+
+
+@require_POST
+@ratelimit("servicepoint-kiosk", limit=60)
+def kiosk_ticket(request, key):
+    station = _kiosk_station(request, key)
+    language = _language(request)
+    back = f"{reverse('servicepoint:kiosk', args=[key])}?{urlencode({'lang': language})}"
+    form = KioskTicketForm(request.POST)
+    with translation.override(language):
+        if not form.is_valid():
+            return _error(
+                request, language, _("No ticket issued"), _("Please choose what you have come for."), 400, back
+            )
+        try:
+            ticket = services.issue_ticket(
+                request.authority, station.location, form.cleaned_data["category"], language=language
+            )
+        except services.ServicePointError as error:
+            return _error(request, language, _("No ticket issued"), error.message, 409, back)
+    return _ticket_redirect(ticket, language)
+
+
+@require_POST
+@ratelimit("servicepoint-checkin", limit=30)
+def kiosk_check_in(request, key):
+    station = _kiosk_station(request, key)
+    language = _language(request)
+    back = f"{reverse('servicepoint:kiosk', args=[key])}?{urlencode({'lang': language})}"
+    form = CheckInForm(request.POST)
+    with translation.override(language):
+        if not form.is_valid():
+            return _error(request, language, _("Check-in failed"), _("Please enter the booking reference."), 400, back)
+        try:
+            ticket = services.check_in(
+                request.authority, station.location, form.cleaned_data["code"], language=language
+            )
+        except services.ServicePointError as error:
+            return _error(request, language, _("Check-in failed"), error.message, 400, back)
+    return _ticket_redirect(ticket, language)
+
+
+def ticket_page(request, public_id):
+    ticket = selectors.ticket_by_public_id(request.authority, public_id)
+    if ticket is None:
+        raise Http404
+    language = _language(request)
+    station = services.station_for(ticket.location)
+    return _render_in(
+        request,
+        language,
+        "servicepoint/ticket.html",
+        {
+            "ticket": ticket,
+            "wait": services.estimated_wait_minutes(ticket),
+            "back": f"{reverse('servicepoint:kiosk', args=[station.kiosk_key])}?{urlencode({'lang': language})}",
+        },
+    )
+
+
+# --- call display -------------------------------------------------------------------------------
+
+
+def _display_station(request, key):
+    station = selectors.station_by_display_key(request.authority, key)
+    if station is None:
+        raise Http404
+    return station
+
+
+def _board_context(station):
+    calls = selectors.recent_calls(station.location)
+    return {"station": station, "location": station.location, "calls": calls, "latest": calls[0] if calls else None}
+
+
+def display(request, key):
+    station = _display_station(request, key)
+    context = _board_context(station)
+    context.update(
+        {
+            "refresh_seconds": DISPLAY_REFRESH_SECONDS,
+            "board_url": reverse("servicepoint:display_board", args=[key]),
+        }
+    )
+    return render(request, "servicepoint/display.html", context)
+
+
+def display_board(request, key):
+    station = _display_station(request, key)
+    return render(request, "servicepoint/_board.html", {**_board_context(station), "oob": True})
+
+
+# --- desk ---------------------------------------------------------------------------------------
+
+
+def _desk_location(request):
+    locations = list(selectors.locations(request.authority))
+    wanted = request.GET.get("location") or request.POST.get("location") or request.session.get("sp_location")
+    chosen = next((loc for loc in locations if str(loc.pk) == str(wanted)), None) or (
+        locations[0] if locations else None
+    )
+    if chosen is not None:
+        request.session["sp_location"] = chosen.pk
+    return chosen, locations
+
+
+def _back_to_desk(location):
+    url = reverse("servicepoint:desk")
+    return redirect(f"{url}?{urlencode({'location': location.pk})}" if location else url)
+
+
+@desk_view("servicepoint.work")
+def desk(request):
+    location, locations = _desk_location(request)
+    counter = request.session.get("sp_counter", "")
+    context = {"location": location, "locations": locations, "counter": counter}
+    if location is not None:
+        now = timezone.now()
+        station = services.station_for(location)
+        context.update(
+            {
+                "station": station,
+                "queue": selectors.waiting_queue(location, now),
+                "at_counter": selectors.at_counter(location, counter, now) if counter else [],
+                "present": services.present_count(location, now),
+                "open": services.is_open(location, now),
+                "issue_form": DeskTicketForm(),
+                "call_form": CallForm(initial={"counter": counter}),
+                "check_in_form": CheckInForm(),
+                "finish_form": FinishForm(),
+                "kiosk_url": request.build_absolute_uri(reverse("servicepoint:kiosk", args=[station.kiosk_key])),
+                "display_url": request.build_absolute_uri(reverse("servicepoint:display", args=[station.display_key])),
+            }
+        )
+    return render(request, "servicepoint/desk.html", context)
+
+
+@desk_view("servicepoint.work")
+@require_POST
+def desk_issue(request):
+    location, _locations = _desk_location(request)
+    form = DeskTicketForm(request.POST)
+    if location is None or not form.is_valid():
+        messages.error(request, _("Please choose a category and a language."))
+        return _back_to_desk(location)
+    try:
+        ticket = services.issue_ticket(
+            request.authority,
+            location,
+            form.cleaned_data["category"],
+            language=form.cleaned_data["language"],
+            urgent=form.cleaned_data["urgent"],
+            issued_by=request.user,
+        )
+    except services.ServicePointError as error:
+        messages.error(request, error.message)
+        return _back_to_desk(location)
+    messages.success(
+        request,
+        _("Ticket %(code)s issued; estimated wait %(minutes)s minutes.")
+        % {"code": ticket.code, "minutes": services.estimated_wait_minutes(ticket)},
+    )
+    return _back_to_desk(location)
+
+
+@desk_view("servicepoint.work")
+@require_POST
+def desk_check_in(request):
+    location, _locations = _desk_location(request)
+    form = CheckInForm(request.POST)
+    if location is None or not form.is_valid():
+        messages.error(request, _("Please enter the booking reference."))
+        return _back_to_desk(location)
+    try:
+        ticket = services.check_in(request.authority, location, form.cleaned_data["code"], staff=request.user)
+    except services.ServicePointError as error:
+        messages.error(request, error.message)
+        return _back_to_desk(location)
+    messages.success(request, _("Checked in: ticket %(code)s.") % {"code": ticket.code})
+    return _back_to_desk(location)
+
+
+@desk_view("servicepoint.work")
+@require_POST
+def desk_call(request):
+    location, _locations = _desk_location(request)
+    form = CallForm(request.POST)
+    if location is None or not form.is_valid():
+        messages.error(request, _("Please enter your counter."))
+        return _back_to_desk(location)
+    counter = form.cleaned_data["counter"].strip()
+    request.session["sp_counter"] = counter
+    ticket = services.call_next(request.authority, location, counter=counter, staff=request.user)
+    if ticket is None:
+        messages.info(request, _("Nobody is waiting."))
+    else:
+        messages.success(
+            request, _("Called %(code)s to counter %(counter)s.") % {"code": ticket.code, "counter": counter}
+        )
+    return _back_to_desk(location)
+
+
+@desk_view("servicepoint.work")
+@require_POST
+def desk_ticket_action(request, pk, action):
+    ticket = selectors.ticket(request.authority, pk)
+    if ticket is None:
+        raise Http404
+    try:
+        if action == "start":
+            services.start_service(ticket, staff=request.user)
+        elif action == "finish":
+            form = FinishForm(request.POST)
+            if not form.is_valid():
+                raise services.ServicePointError(_("Please choose an outcome."))
+            services.finish(ticket, form.cleaned_data["outcome"], staff=request.user)
+        elif action == "no-show":
+            services.mark_no_show(ticket)
+        else:
+            raise Http404
+    except services.ServicePointError as error:
+        messages.error(request, error.message)
+    return _back_to_desk(ticket.location)
+
+
+# --- drop-off -------------------------------------------------------------------------------------
+
+
+def _drop_off(request, pk):
+    found = DropOff.objects.filter(authority=request.authority, pk=pk).select_related("person", "case").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@desk_view("efile.dropoff")
+def drop_off(request):
+    from willkommen.cases.models import Case
+    from willkommen.clients.models import Person
+    from willkommen.efile.uploads import UploadRejected
+
+    form = DropOffForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            person = Person.objects.filter(authority=request.authority, pk=form.cleaned_data["person"]).first()
+            case = None
+            if form.cleaned_data["case_number"]:
+                case = Case.objects.filter(
+                    authority=request.authority, number=form.cleaned_data["case_number"].strip()
+                ).first()
+                if case is None:
+                    form.add_error("case_number", _("No case with this number."))
+                elif person is not None and case.person_id != person.pk:
+                    form.add_error("case_number", _("This case belongs to another client."))
+            if person is None:
+                form.add_error("person", _("No client with this number."))
+        if form.is_valid():
+            try:
+                result = services.record_drop_off(
+                    request.authority, person, form.files_to_add(), staff=request.user, case=case
+                )
+            except UploadRejected as error:
+                form.add_error(None, str(getattr(error, "message", error)))
+            except services.ServicePointError as error:
+                form.add_error(None, error.message)
+            else:
+                email = form.cleaned_data["email"]
+                if email:
+                    services.email_receipt(result, email, person.preferred_language)
+                messages.success(request, _("The documents were added to the client's file."))
+                return redirect("servicepoint:drop_off_detail", pk=result.pk)
+        status = 400
+    return render(request, "servicepoint/drop_off.html", {"form": form}, status=status)
+
+
+@desk_view("efile.dropoff")
+def drop_off_detail(request, pk):
+    found = _drop_off(request, pk)
+    record(
+        authority=request.authority,
+        action="read",
+        person_id=found.person_id,
+        obj=found,
+        request=request,
+        purpose="ServicePoint drop-off receipt",
+    )
+    return render(
+        request,
+        "servicepoint/drop_off_detail.html",
+        {"drop_off": found, "items": services.receipt_items(found), "email_form": EmailReceiptForm()},
+    )
+
+
+@desk_view("efile.dropoff")
+def drop_off_receipt(request, pk):
+    found = _drop_off(request, pk)
+    record(
+        authority=request.authority,
+        action="read",
+        person_id=found.person_id,
+        obj=found,
+        request=request,
+        purpose="ServicePoint drop-off receipt printed",
+    )
+    language = request.GET.get("lang") or found.person.preferred_language
+    if language not in dict(settings.LANGUAGES):
+        language = "de"
+    response = HttpResponse(services.receipt_pdf(found, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{found.pk}.pdf"'
+    return response
+
+
+@desk_view("efile.dropoff")
+@require_POST
+def drop_off_email(request, pk):
+    found = _drop_off(request, pk)
+    form = EmailReceiptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please enter a valid e-mail address."))
+    else:
+        services.email_receipt(found, form.cleaned_data["email"], found.person.preferred_language)
+        messages.success(request, _("The receipt was sent."))
+    return redirect("servicepoint:drop_off_detail", pk=found.pk)
