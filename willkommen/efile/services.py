@@ -214,7 +214,7 @@ def verify_document(document, user, *, valid_until=None, valid_from=None, reques
     document.save(update_fields=fields)
     record(
         authority=document.authority,
-        action="change",
+        action="update",
         person_id=document.person_id,
         obj=document,
         actor=user,

@@ -1,0 +1,312 @@
+"""Commands on online applications: drafts, uploads, submitting exactly once, receipts, cleanup."""
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from willkommen.catalogue.checklist import build
+from willkommen.efile import services as efile_services
+from willkommen.efile.selectors import verified_document_types
+from willkommen.efile.uploads import UploadRejected, check_upload, max_application_bytes
+
+from .models import Application, ApplicationStatus, ApplicationUpload
+
+PERSONAL_REQUIRED = ["family_name", "date_of_birth", "email", "city"]
+
+
+class SubmitRefused(Exception):
+    def __init__(self, problems):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = [str(p) for p in problems]
+
+
+@dataclass
+class SubmitResult:
+    case: object
+    access_code: str | None
+    created: bool
+
+
+# --- the access code kept for repeated answers ----------------------------------------------------
+# The case stores only a hash of the code. The application keeps it sealed with a key derived from
+# SECRET_KEY, so a client who lost the answer and submits again is shown the same code.
+
+
+def _keystream(application, length):
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"receipt-code:{application.public_id}".encode(), hashlib.sha256)
+    return digest.digest()[:length]
+
+
+def seal_code(application, code):
+    raw = code.encode()
+    return bytes(a ^ b for a, b in zip(raw, _keystream(application, len(raw)), strict=True)).hex()
+
+
+def unseal_code(application):
+    if not application.sealed_code:
+        return None
+    raw = bytes.fromhex(application.sealed_code)
+    return bytes(a ^ b for a, b in zip(raw, _keystream(application, len(raw)), strict=True)).decode()
+
+
+# --- drafts --------------------------------------------------------------------------------------
+
+
+def start_draft(authority, anliegen, language):
+    if not anliegen.allows_online or anliegen.authority_id != authority.pk:
+        raise ValueError("this Anliegen takes no online applications")
+    return Application.objects.create(authority=authority, anliegen=anliegen, language=language[:8])
+
+
+def save_personal(application, data):
+    """``data``: the cleaned personal-data form (dates as date objects)."""
+    personal = {key: (value.isoformat() if isinstance(value, dt.date) else value) for key, value in data.items()}
+    application.personal = personal
+    application.email = personal.get("email", "")
+    if personal.get("preferred_language"):
+        application.language = personal["preferred_language"]
+    application.save(update_fields=["personal", "email", "language", "updated_at"])
+
+
+def save_answers(application, answers):
+    application.answers = answers
+    application.answers_given = True
+    application.save(update_fields=["answers", "answers_given", "updated_at"])
+
+
+def acknowledge_information(application):
+    application.consent_at = timezone.now()
+    application.save(update_fields=["consent_at", "updated_at"])
+
+
+def checklist_entries(application, language):
+    return build(application.anliegen, application.answers or {}, language).entries
+
+
+def entry_type(entry):
+    return entry.document_type or entry.key
+
+
+def uploaded_bytes(application):
+    return application.uploads.aggregate(total=Sum("size"))["total"] or 0
+
+
+def add_upload(application, checklist_key, uploaded_file):
+    """Check and store one file for a checklist item of a draft. Raises UploadRejected."""
+    if not application.is_draft:
+        raise UploadRejected(_("This application was already submitted."))
+    entries = {e.key: e for e in checklist_entries(application, application.language)}
+    if checklist_key not in entries:
+        raise UploadRejected(_("This document is not asked for in your application."))
+    checked = check_upload(uploaded_file)
+    previous = list(application.uploads.filter(checklist_key=checklist_key))
+    budget = max_application_bytes() - (uploaded_bytes(application) - sum(u.size for u in previous))
+    if checked.size > budget:
+        raise UploadRejected(
+            _("All documents of one application together may have at most %(mb)d MB.")
+            % {"mb": settings.UPLOAD_MAX_APPLICATION_MB}
+        )
+    name = efile_services.store_checked(application.authority, checked, folder="drafts")
+    with transaction.atomic():
+        upload = ApplicationUpload.objects.create(
+            authority=application.authority,
+            application=application,
+            checklist_key=checklist_key,
+            document_type=entry_type(entries[checklist_key]),
+            storage_name=name,
+            original_name=checked.safe_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            scan_status=checked.scan_status,
+            text=checked.text,
+        )
+        for old in previous:
+            old.delete()
+            transaction.on_commit(lambda n=old.storage_name: default_storage.delete(n))
+    return upload
+
+
+def missing_entries(application, language):
+    """Required checklist entries with no upload (and no verified original on file)."""
+    have = set(application.uploads.values_list("checklist_key", flat=True))
+    verified = (
+        verified_document_types(application.authority, application.person, timezone.localdate())
+        if (application.person_id)
+        else set()
+    )
+    return [
+        e
+        for e in checklist_entries(application, language)
+        if e.required and e.key not in have and entry_type(e) not in verified
+    ]
+
+
+def blocking_problems(application):
+    problems = []
+    personal = application.personal or {}
+    if any(not personal.get(name) for name in PERSONAL_REQUIRED):
+        problems.append(_("Please complete your personal data."))
+    if application.anliegen.questions.exists() and not application.answers_given:
+        problems.append(_("Please answer the questions about your matter."))
+    if application.consent_at is None:
+        problems.append(_("Please confirm that you have read how we use your data."))
+    return problems
+
+
+# --- submit ---------------------------------------------------------------------------------------
+
+
+def _person_for(application):
+    from willkommen.clients.selectors import persons_with_email
+    from willkommen.clients.services import create_person
+
+    p = application.personal
+    dob = dt.date.fromisoformat(p["date_of_birth"])
+    existing = (
+        persons_with_email(application.authority, p["email"])
+        .filter(date_of_birth=dob, family_name__iexact=p["family_name"].strip())
+        .first()
+    )
+    if existing:
+        return existing
+    return create_person(
+        application.authority,
+        family_name=p["family_name"].strip(),
+        given_names=p.get("given_names", "").strip(),
+        family_name_native=p.get("family_name_native", "").strip(),
+        given_names_native=p.get("given_names_native", "").strip(),
+        date_of_birth=dob,
+        nationalities=p.get("nationalities") or [],
+        street=p.get("street", ""),
+        postal_code=p.get("postal_code", ""),
+        city=p.get("city", ""),
+        email=p["email"],
+        phone=p.get("phone", ""),
+        preferred_language=p.get("preferred_language") or application.language,
+        preferred_channel=p.get("preferred_channel") or "email",
+    )
+
+
+def submit(application, *, idempotency_key, status_url=""):
+    """Turn a draft into a case, exactly once: one transaction, the application row locked, and the
+    idempotency key on the case. Repeats return the same case and the same access code."""
+    from willkommen.cases.models import CaseSource
+    from willkommen.cases.services import open_case
+    from willkommen.tenancy.services import route_to_team
+
+    key = (idempotency_key or "").strip()[:80]
+    if not key:
+        raise SubmitRefused([_("The request is missing its idempotency key.")])
+    with transaction.atomic():
+        app = Application.objects.select_for_update().select_related("anliegen", "authority").get(pk=application.pk)
+        if app.case_id:
+            return SubmitResult(app.case, unseal_code(app), created=False)
+        problems = blocking_problems(app)
+        if problems:
+            raise SubmitRefused(problems)
+        authority = app.authority
+        person = _person_for(app)
+        team = route_to_team(
+            authority, anliegen=app.anliegen, nationalities=person.nationalities, surname=person.family_name
+        )
+        case, code = open_case(
+            authority,
+            person=person,
+            anliegen=app.anliegen,
+            source=CaseSource.ONLINE,
+            answers=app.answers,
+            team=team,
+            idempotency_key=key,
+        )
+        if code is None:  # the key was used before, by another application of this authority
+            other = Application.objects.filter(authority=authority, case=case).first()
+            return SubmitResult(case, unseal_code(other) if other else None, created=False)
+        for upload in app.uploads.all():
+            document = efile_services.register_stored_file(
+                authority,
+                person,
+                storage_name=upload.storage_name,
+                original_name=upload.original_name,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                scan_status=upload.scan_status,
+                text=upload.text,
+                document_type=upload.document_type,
+                case=case,
+            )
+            upload.document = document
+            upload.save(update_fields=["document"])
+        app.status = ApplicationStatus.SUBMITTED
+        app.case = case
+        app.person = person
+        app.idempotency_key = key
+        app.submitted_at = case.received_at
+        app.sealed_code = seal_code(app, code)
+        app.save()
+
+        from .tasks import send_receipt
+
+        send_receipt.enqueue(app.pk, status_url)  # enqueued on commit (TASKS ENQUEUE_ON_COMMIT)
+    return SubmitResult(case, code, created=True)
+
+
+# --- after submit: uploads from the status page ----------------------------------------------------
+
+
+def add_missing_document(case, checklist_key, uploaded_file, language):
+    from .selectors import case_checklist
+
+    entries = {e.key: e for e in case_checklist(case, language)}
+    if checklist_key not in entries:
+        raise UploadRejected(_("This document is not asked for in your application."))
+    return efile_services.add_document(
+        case.authority,
+        case.person,
+        uploaded_file,
+        document_type=entry_type(entries[checklist_key]),
+        source="upload",
+        case=case,
+    )
+
+
+# --- cleanup --------------------------------------------------------------------------------------
+
+
+def abandoned_drafts(now=None):
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.APPLICATION_DRAFT_RETENTION_DAYS)
+    return Application.objects.filter(status=ApplicationStatus.DRAFT, updated_at__lt=cutoff)
+
+
+def delete_abandoned_drafts(now=None, *, dry_run=True):
+    """Delete drafts untouched for APPLICATION_DRAFT_RETENTION_DAYS with their files. Returns a report
+    (ids, counts; never the content)."""
+    from willkommen.audit.services import record
+
+    report = []
+    for app in abandoned_drafts(now).select_related("authority"):
+        uploads = list(app.uploads.all())
+        report.append({"application": str(app.public_id), "authority": app.authority.slug, "files": len(uploads)})
+        if dry_run:
+            continue
+        with transaction.atomic():
+            names = [u.storage_name for u in uploads]
+            record(
+                authority=app.authority,
+                action="delete",
+                obj=app,
+                purpose="retention: abandoned draft",
+                detail=f"{len(names)} files",
+            )
+            app.delete()
+            transaction.on_commit(lambda names=names: [default_storage.delete(n) for n in names])
+    return report
