@@ -40,6 +40,10 @@ def privacy(request):
 
 @desk_view()
 def desk_home(request):
+    if request.user.can("cases.work"):
+        from willkommen.cases.views import render_queue
+
+        return render_queue(request)
     return render(request, "core/desk_home.html", {"entries": desk_entries(request.user)})
 
 

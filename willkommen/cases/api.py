@@ -1,0 +1,195 @@
+"""REST API for cases, timelines, decisions and letters: the same permissions and services as the pages."""
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from willkommen.audit.services import record
+
+from . import selectors, services, workflow
+from .permissions import get_case_for, may_see_cases
+from .serializers import (
+    CaseDetailSerializer,
+    CaseListSerializer,
+    CommentSerializer,
+    DecisionSerializer,
+    DraftDecisionSerializer,
+    LetterSerializer,
+    TimelineSerializer,
+    TransitionSerializer,
+)
+from .services import CaseError
+
+
+def _conflict(exc):
+    return Response({"detail": exc.message, "errors": exc.errors}, status=status.HTTP_409_CONFLICT)
+
+
+class CaseMixin:
+    required_capability = "desk"
+
+    def case(self):
+        return get_case_for(self.request.user, self.request.authority, self.kwargs["pk"])
+
+    def require(self, capability):
+        if not self.request.user.can(capability):
+            raise DRFPermissionDenied
+
+
+class CaseList(CaseMixin, generics.ListAPIView):
+    """The work queue (``scope``: mine, team, approval)."""
+
+    serializer_class = CaseListSerializer
+
+    def get_queryset(self):
+        if not may_see_cases(self.request.user):
+            raise DRFPermissionDenied
+        scope = self.request.query_params.get("scope", "mine")
+        if scope not in ("mine", "team", "approval"):
+            scope = "mine"
+        status_filter = self.request.query_params.get("status", "")
+        if status_filter and status_filter not in workflow.Status.values:
+            status_filter = ""
+        return selectors.queue(self.request.user, self.request.authority, scope=scope, status=status_filter)
+
+
+class CaseDetail(CaseMixin, APIView):
+    @extend_schema(responses=CaseDetailSerializer)
+    def get(self, request, pk):
+        case = self.case()
+        record(
+            authority=request.authority,
+            action="read",
+            person_id=case.person_id,
+            obj=case,
+            request=request,
+            purpose="api",
+        )
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class Timeline(CaseMixin, APIView):
+    @extend_schema(responses=TimelineSerializer(many=True))
+    def get(self, request, pk):
+        case = self.case()
+        return Response(TimelineSerializer(selectors.timeline(case), many=True).data)
+
+
+class Transitions(CaseMixin, APIView):
+    @extend_schema(request=TransitionSerializer, responses=CaseDetailSerializer)
+    def post(self, request, pk):
+        case = self.case()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        name = data.validated_data["name"]
+        t = workflow.get(name)
+        if t is None or t.needs_form:
+            return Response({"detail": "Unknown or form-only transition."}, status=status.HTTP_400_BAD_REQUEST)
+        self.require(t.capability)
+        try:
+            if name == "documents_received":
+                services.documents_received(case, request.user, note=data.validated_data.get("note", ""))
+            elif name == "finalise":
+                services.finalise(case, request.user)
+            elif name == "submit_for_approval":
+                services.submit_for_approval(case, request.user)
+            else:
+                services.transition(case, name, request.user, note=data.validated_data.get("note", ""))
+        except CaseError as exc:
+            return _conflict(exc)
+        case.refresh_from_db()
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class Decisions(CaseMixin, APIView):
+    @extend_schema(responses=DecisionSerializer(many=True))
+    def get(self, request, pk):
+        case = self.case()
+        return Response(DecisionSerializer(case.decisions.all(), many=True).data)
+
+    @extend_schema(request=DraftDecisionSerializer, responses=DecisionSerializer)
+    def post(self, request, pk):
+        case = self.case()
+        self.require("cases.work")
+        data = DraftDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            decision = services.draft_decision(case, request.user, **data.validated_data)
+        except CaseError as exc:
+            return _conflict(exc)
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class Approve(CaseMixin, APIView):
+    """Approve the decision awaiting approval; never by its drafter."""
+
+    @extend_schema(request=CommentSerializer, responses=DecisionSerializer)
+    def post(self, request, pk):
+        case = self.case()
+        self.require("cases.approve")
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            decision = services.approve(case, request.user, comment=data.validated_data.get("comment", ""))
+        except CaseError as exc:
+            return _conflict(exc)
+        return Response(DecisionSerializer(decision).data)
+
+
+class ReturnDraft(CaseMixin, APIView):
+    @extend_schema(request=CommentSerializer, responses=DecisionSerializer)
+    def post(self, request, pk):
+        case = self.case()
+        self.require("cases.approve")
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            decision = services.return_draft(case, request.user, data.validated_data.get("comment", ""))
+        except CaseError as exc:
+            return _conflict(exc)
+        return Response(DecisionSerializer(decision).data)
+
+
+class Letters(CaseMixin, APIView):
+    @extend_schema(responses=LetterSerializer(many=True))
+    def get(self, request, pk):
+        case = self.case()
+        return Response(LetterSerializer(case.letters.all(), many=True).data)
+
+
+class LetterPdf(CaseMixin, APIView):
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request, pk, letter_id):
+        case = self.case()
+        letter = case.letters.filter(pk=letter_id).first()
+        if letter is None:
+            raise Http404
+        record(
+            authority=request.authority,
+            action="read",
+            person_id=case.person_id,
+            obj=letter,
+            request=request,
+            purpose="api letter",
+        )
+        return FileResponse(
+            letter.file.open("rb"), content_type="application/pdf", filename=f"{letter.kind}-{case.number}.pdf"
+        )
+
+
+from django.urls import path  # noqa: E402
+
+urlpatterns = [
+    path("cases/", CaseList.as_view(), name="cases"),
+    path("cases/<int:pk>/", CaseDetail.as_view(), name="case"),
+    path("cases/<int:pk>/timeline/", Timeline.as_view(), name="timeline"),
+    path("cases/<int:pk>/transitions/", Transitions.as_view(), name="transitions"),
+    path("cases/<int:pk>/decisions/", Decisions.as_view(), name="decisions"),
+    path("cases/<int:pk>/decisions/approve/", Approve.as_view(), name="approve"),
+    path("cases/<int:pk>/decisions/return/", ReturnDraft.as_view(), name="return"),
+    path("cases/<int:pk>/letters/", Letters.as_view(), name="letters"),
+    path("cases/<int:pk>/letters/<int:letter_id>/pdf/", LetterPdf.as_view(), name="letter-pdf"),
+]

@@ -1,0 +1,167 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from willkommen.letters.models import FiktionParagraph
+
+from .models import Outcome
+from .workflow import OPEN, Status
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "kern-form-input__input"})
+TEXT = forms.TextInput(attrs={"class": "kern-form-input__input"})
+AREA = forms.Textarea(attrs={"class": "kern-form-input__input", "rows": 4})
+
+
+class QueueFilterForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[("mine", _("assigned to me")), ("team", _("my teams")), ("approval", _("awaiting approval"))],
+        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("any"))] + [(s.value, s.label) for s in Status if s.value in OPEN],
+        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
+    )
+    urgency = forms.TypedChoiceField(
+        label=_("Urgency"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("any")),
+            (0, _("permit expires within 30 days")),
+            (1, _("benefits or legal stay at stake")),
+            (2, _("overdue")),
+            (3, _("due within a week")),
+        ],
+        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
+    )
+    q = forms.CharField(label=_("Case number or surname"), required=False, max_length=100, widget=TEXT)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=5000, widget=AREA)
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200, widget=TEXT)
+    body = forms.CharField(label=_("Message"), max_length=5000, widget=AREA)
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=TEXT)
+
+
+class RequestDocumentsForm(forms.Form):
+    items = forms.MultipleChoiceField(
+        label=_("Missing or insufficient documents"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note to the client"), required=False, max_length=2000, widget=AREA)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = items
+        self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=14)
+
+    def clean_deadline(self):
+        value = self.cleaned_data["deadline"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("items") and not (data.get("note") or "").strip():
+            raise forms.ValidationError(_("Tick at least one document or write what is missing."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=120, widget=TEXT)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE)
+    valid_to = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DATE,
+        help_text=_("Proposed: the longest validity the catalogue allows."),
+    )
+    shorter_validity_reason = forms.CharField(
+        label=_("Reason for a shorter validity"), required=False, max_length=2000, widget=AREA
+    )
+    conditions = forms.CharField(
+        label=_("Conditions (Nebenbestimmungen)"), required=False, max_length=4000, widget=AREA
+    )
+    reasoning = forms.CharField(label=_("Reasoning"), max_length=20000, widget=AREA)
+    plain_explanation = forms.CharField(
+        label=_("Plain-language explanation for the client"),
+        required=False,
+        max_length=4000,
+        widget=AREA,
+        help_text=_("Required for refusals and measures that end a stay."),
+    )
+    ends_stay = forms.BooleanField(label=_("This measure ends the stay"), required=False)
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return with comments"))])
+    comment = forms.CharField(label=_("Comments"), required=False, max_length=4000, widget=AREA)
+
+
+class FiktionForm(forms.Form):
+    paragraph = forms.ChoiceField(
+        label=_("Applicable rule"), choices=FiktionParagraph.choices, widget=forms.RadioSelect
+    )
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
+    id_document_type = forms.CharField(label=_("Identity document"), max_length=60, initial="Reisepass", widget=TEXT)
+    id_document_number = forms.CharField(label=_("Document number"), max_length=50, widget=TEXT)
+    id_document_issuer = forms.CharField(label=_("Issued by"), max_length=150, widget=TEXT)
+    id_document_issued_on = forms.DateField(label=_("Issued on"), widget=DATE)
+    conditions = forms.CharField(
+        label=_("Conditions (e.g. permitted employment)"), required=False, max_length=2000, widget=AREA
+    )
+
+    def clean_valid_until(self):
+        value = self.cleaned_data["valid_until"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(_("The certificate must be valid beyond today."))
+        return value
+
+
+class ExtendForm(forms.Form):
+    valid_until = forms.DateField(label=_("Extended until"), widget=DATE)
+
+
+class TransferForm(forms.Form):
+    authority = forms.ModelChoiceField(
+        label=_("Receiving authority"), queryset=None, widget=forms.Select(attrs={"class": "kern-form-input__select"})
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500, widget=TEXT)
+
+    def __init__(self, *args, exclude=None, **kwargs):
+        from willkommen.tenancy.models import Authority
+
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = Authority.objects.exclude(pk=getattr(exclude, "pk", None))
+
+
+class FlagsForm(forms.Form):
+    stay_at_stake = forms.BooleanField(label=_("Benefits or legal stay at stake"), required=False)
+    discretionary = forms.BooleanField(label=_("Discretionary: the decision needs a second approver"), required=False)
+    permit_expires_on = forms.DateField(label=_("Current permit expires on"), required=False, widget=DATE)
+
+
+class BulkReassignForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(label=_("Cases"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    assignee = forms.ModelChoiceField(
+        label=_("New caseworker"), queryset=None, widget=forms.Select(attrs={"class": "kern-form-input__select"})
+    )
+
+    def __init__(self, *args, cases=None, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        self.fields["assignee"].queryset = staff

@@ -1,0 +1,130 @@
+from rest_framework import serializers
+
+from .models import Case, Decision, Outcome, TimelineEntry
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    anliegen = serializers.CharField(source="anliegen.slug")
+    person = serializers.SerializerMethodField()
+    assignee = serializers.CharField(source="assignee.username", default=None)
+    team = serializers.CharField(source="team.name", default=None)
+    urgency = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "status",
+            "anliegen",
+            "person",
+            "team",
+            "assignee",
+            "received_at",
+            "due_on",
+            "interim_due_on",
+            "status_message_due_on",
+            "clock_stopped_on",
+            "urgency",
+        ]
+
+    def get_person(self, case) -> str:
+        return f"{case.person.family_name}, {case.person.given_names}"
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    transitions = serializers.SerializerMethodField()
+    fiction_paragraph = serializers.CharField(read_only=True)
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "permit_expires_on",
+            "stay_at_stake",
+            "discretionary",
+            "paused_days",
+            "decided_at",
+            "fiction_paragraph",
+            "transitions",
+        ]
+
+    def get_transitions(self, case) -> list[str]:
+        from .services import available_transitions
+
+        return [t.name for t in available_transitions(case, self.context["request"].user)]
+
+
+class TimelineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TimelineEntry
+        fields = ["id", "at", "kind", "actor_label", "from_status", "to_status", "text"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    drafted_by = serializers.CharField(source="drafted_by.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "outcome",
+            "legal_basis",
+            "valid_from",
+            "valid_to",
+            "shorter_validity_reason",
+            "conditions",
+            "reasoning",
+            "plain_explanation",
+            "ends_stay",
+            "needs_approval",
+            "approval_reasons",
+            "state",
+            "drafted_by",
+            "drafted_at",
+            "approved_by",
+            "approved_at",
+            "review_comment",
+        ]
+        read_only_fields = [
+            "needs_approval",
+            "approval_reasons",
+            "state",
+            "drafted_by",
+            "drafted_at",
+            "approved_by",
+            "approved_at",
+            "review_comment",
+        ]
+
+
+class DraftDecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    legal_basis = serializers.CharField(max_length=120)
+    reasoning = serializers.CharField(max_length=20000)
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    shorter_validity_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    plain_explanation = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    ends_stay = serializers.BooleanField(required=False, default=False)
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class LetterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    languages = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    for_post = serializers.BooleanField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()

