@@ -66,3 +66,19 @@ def test_newest_active_version_wins(authority):
     )
     subject, body, _ = services.render_template(authority, "reminder", "de", {"name": "A", "date": "1.1."})
     assert subject == "Neu A" and body.startswith("V2 1.1.")
+
+
+@pytest.mark.django_db
+def test_demo_data_is_idempotent(authority):
+    from willkommen.messaging import demo
+    from willkommen.messaging.models import Interpreter, Message
+
+    from .conftest import make_person
+
+    make_person(authority)
+    demo.load(authority)
+    demo.load(authority)
+    assert services.template_problems(authority) == []
+    assert MessageTemplate.objects.filter(authority=authority).count() == 64
+    assert Interpreter.objects.filter(authority=authority).count() == 4
+    assert Message.objects.filter(authority=authority).count() == 2
