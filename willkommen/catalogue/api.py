@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import path
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -27,7 +28,7 @@ class PublicThrottle(AnonRateThrottle):
 def _language(request):
     code = request.query_params.get("lang") or translation.get_language() or "de"
     if code not in dict(settings.LANGUAGES):
-        raise ValidationError({"lang": [f"Unknown language '{code[:10]}'."]})
+        raise ValidationError({"lang": [_("Unknown language '%(code)s'.") % {"code": code[:10]}]})
     return code
 
 
@@ -37,7 +38,7 @@ def _anliegen(request, slug):
     try:
         return selectors.get_anliegen(request.authority, slug)
     except Anliegen.DoesNotExist:
-        raise NotFound("Unknown Anliegen.")
+        raise NotFound(_("Unknown Anliegen."))
 
 
 def _anliegen_data(anliegen, language):
