@@ -12,6 +12,7 @@ from willkommen.catalogue import selectors as catalogue_selectors
 from willkommen.messaging.services import send_to_client
 
 from .models import Booking
+from .services import HOLD_MINUTES
 
 
 def booking_link(booking, token, action=""):
@@ -110,18 +111,29 @@ def send_confirm_request(booking_id, token):
         booking,
         lambda: _("Please confirm your appointment %(reference)s") % {"reference": booking.reference},
         "appointments/mail/confirm_request.txt",
-        {"confirm_url": booking_link(booking, token, "confirm"), "cancel_url": booking_link(booking, token, "cancel")},
+        {
+            "confirm_url": booking_link(booking, token, "confirm"),
+            "cancel_url": booking_link(booking, token, "cancel"),
+            "hold_minutes": HOLD_MINUTES,
+        },
         key="appointments.confirm_request",
     )
 
 
 def send_confirmation(booking_id, token=None):
     booking = _booking(booking_id)
+    links = {}
+    if token:
+        links = {
+            "detail_url": booking_link(booking, token),
+            "cancel_url": booking_link(booking, token, "cancel"),
+            "move_url": booking_link(booking, token, "move"),
+        }
     _send(
         booking,
         lambda: _("Your appointment %(reference)s is confirmed") % {"reference": booking.reference},
         "appointments/mail/confirmation.txt",
-        {"checklist": checklist_for(booking)},
+        {"checklist": checklist_for(booking), **links},
         attachments=[
             (f"{booking.reference}.ics", ics(booking), "text/calendar"),
             (f"{booking.reference}.pdf", pdf(booking), "application/pdf"),
@@ -162,3 +174,47 @@ def send_moved(booking_id, reason="", by_office=False):
         attachments=[(f"{booking.reference}.ics", ics(booking), "text/calendar")],
         key="appointments.moved",
     )
+
+
+def send_invitation(invitation_id, token, portal_url):
+    from .models import Invitation
+    from .services import in_language
+
+    invitation = Invitation.objects.select_related("authority", "anliegen").get(pk=invitation_id)
+    url = f"{(portal_url or '').rstrip('/')}/appointments/invitation/{token}/"
+    with in_language(invitation):
+        title = catalogue_selectors.title(invitation.anliegen, invitation.language)
+        body = render_to_string(
+            "appointments/mail/invitation.txt",
+            {"invitation": invitation, "title": title, "url": url, "authority": invitation.authority},
+        )
+        send_to_client(
+            invitation.authority,
+            email=invitation.email,
+            subject=_("Invitation to an appointment: %(title)s") % {"title": title},
+            body=body,
+            language=invitation.language,
+            person=invitation.person,
+            case=invitation.case,
+            template_key="appointments.invitation",
+        )
+
+
+def send_waitlist(request_id):
+    from .models import AllocationRequest
+    from .services import in_language
+
+    req = AllocationRequest.objects.select_related("authority", "round__anliegen").get(pk=request_id)
+    with in_language(req):
+        title = catalogue_selectors.title(req.round.anliegen, req.language)
+        body = render_to_string(
+            "appointments/mail/waitlist.txt", {"request": req, "title": title, "authority": req.authority}
+        )
+        send_to_client(
+            req.authority,
+            email=req.email,
+            subject=_("Your request for an appointment: %(title)s") % {"title": title},
+            body=body,
+            language=req.language,
+            template_key="appointments.waitlist",
+        )

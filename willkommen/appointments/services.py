@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import capacity
-from .models import ACTIVE_STATUSES, BlockedAttempt, Booking, Channel, Slot, Status, WaitingWindow
+from .models import ACTIVE_STATUSES, BlockedAttempt, Booking, Channel, Mode, Offer, Slot, Status, WaitingWindow
 
 HOLD_MINUTES = getattr(settings, "APPOINTMENTS_HOLD_MINUTES", 30)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -228,6 +228,14 @@ def _bookable_slot(authority, slot_id, anliegen, now):
     return slot
 
 
+def _offer_mode(slot):
+    return (
+        Offer.objects.filter(authority_id=slot.authority_id, anliegen_id=slot.anliegen_id, location_id=slot.location_id)
+        .values_list("mode", flat=True)
+        .first()
+    )
+
+
 def hold(
     authority,
     *,
@@ -267,6 +275,10 @@ def hold(
 
     def run():
         slot = _bookable_slot(authority, slot_id, anliegen, now)
+        if not confirmed and _offer_mode(slot) == Mode.ALLOCATION:
+            raise BookingError(
+                _("Places for this Anliegen are given in allocation rounds. Please file a request."), code="allocation"
+            )
         ensure_windows([slot])
         with _write_transaction():
             slots, windows = _lock(authority, [slot.pk])
@@ -277,7 +289,6 @@ def hold(
             if Booking.objects.filter(
                 authority=authority, anliegen_id=slot.anliegen_id, identity_key=key, status__in=ACTIVE_STATUSES
             ).exists():
-                count_blocked(authority, "duplicate")
                 raise BookingError(
                     _("You already have an appointment for this Anliegen. Cancel it first to book another."),
                     code="duplicate",
@@ -324,11 +335,16 @@ def hold(
                     status=409,
                 ) from exc
 
-    booking = _serialised(run)
+    try:
+        booking = _serialised(run)
+    except BookingError as exc:
+        if exc.code == "duplicate":
+            count_blocked(authority, "duplicate")  # outside the rolled-back transaction
+        raise
     from . import notifications
 
     if confirmed:
-        transaction.on_commit(lambda: notifications.send_confirmation(booking.pk))
+        transaction.on_commit(lambda: notifications.send_confirmation(booking.pk, token))
     else:
         transaction.on_commit(lambda: notifications.send_confirm_request(booking.pk, token))
     return booking, token
@@ -384,7 +400,7 @@ def confirm(authority, reference, token, now=None):
                 locked.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
                 from . import notifications
 
-                transaction.on_commit(lambda: notifications.send_confirmation(locked.pk))
+                transaction.on_commit(lambda: notifications.send_confirmation(locked.pk, token))
             return locked, False
 
     locked, expired = _serialised(run)
@@ -501,6 +517,121 @@ def mark(authority, booking, status, *, staff):
 
     record(authority=authority, action="update", person_id=booking.person_id, obj=booking, actor=staff, detail=status)
     return booking
+
+
+# --- invitations (Terminladung) -----------------------------------------------------------------
+
+
+def invite(
+    authority,
+    *,
+    anliegen,
+    family_name,
+    given_names,
+    date_of_birth,
+    email,
+    deadline,
+    staff,
+    language="de",
+    location=None,
+    slot_id=None,
+    person=None,
+    case=None,
+    portal_url="",
+):
+    """Invite a client: to a fixed slot (booked and confirmed at once) or with a personal link that
+    offers invitation-only places until ``deadline``. Returns ``(invitation, token, booking_or_None)``."""
+    from . import notifications
+    from .models import Invitation
+
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation.objects.create(
+        authority=authority,
+        token_hash=hash_token(token),
+        anliegen=anliegen,
+        location=location,
+        family_name=family_name,
+        given_names=given_names or "",
+        date_of_birth=date_of_birth,
+        email=email,
+        language=language,
+        deadline=deadline,
+        person=person,
+        case=case,
+        created_by=staff,
+    )
+    booking = None
+    if slot_id:
+        booking = book_invitation(authority, invitation, slot_id, portal_url=portal_url, staff=staff)
+    else:
+        transaction.on_commit(lambda: notifications.send_invitation(invitation.pk, token, portal_url))
+    return invitation, token, booking
+
+
+def book_invitation(authority, invitation, slot_id, *, portal_url="", staff=None, now=None):
+    """Book through an invitation (once): invitation-only places first, confirmed at once (the e-mail
+    address is known to the office), the name from the invitation."""
+    from .models import Invitation
+
+    now = now or timezone.now()
+    if invitation.deadline < timezone.localdate(now):
+        raise BookingError(_("This invitation has been used or has expired."), code="expired", status=410)
+    if not Invitation.objects.filter(pk=invitation.pk, authority=authority, used_at__isnull=True).update(used_at=now):
+        raise BookingError(_("This invitation has been used or has expired."), code="used", status=410)
+    try:
+        booking, _token = hold(
+            authority,
+            slot_id=slot_id,
+            anliegen=invitation.anliegen,
+            family_name=invitation.family_name,
+            given_names=invitation.given_names,
+            date_of_birth=invitation.date_of_birth,
+            email=invitation.email,
+            language=invitation.language,
+            channel=Channel.INVITATION,
+            invitation=invitation,
+            person=invitation.person,
+            case=invitation.case,
+            confirmed=True,
+            booked_by=staff,
+            portal_url=portal_url,
+            now=now,
+        )
+    except BookingError:
+        Invitation.objects.filter(pk=invitation.pk).update(used_at=None)
+        raise
+    if invitation.location_id and booking.location_id != invitation.location_id:
+        pass  # the office may book another location on the client's behalf
+    return booking
+
+
+def follow_up(authority, booking, *, slot_id, staff, portal_url=""):
+    """A follow-up appointment from an existing one (two clicks on the desk): same person and Anliegen,
+    invitation-only places first, confirmed at once."""
+    if booking.authority_id != authority.pk:
+        raise BookingError(_("This link is not valid."), code="not_found", status=404)
+    new, _token = hold(
+        authority,
+        slot_id=slot_id,
+        anliegen=booking.anliegen,
+        family_name=booking.family_name,
+        given_names=booking.given_names,
+        date_of_birth=booking.date_of_birth,
+        email=booking.email,
+        phone=booking.phone,
+        language=booking.language,
+        interpreter_needed=booking.interpreter_needed,
+        interpreter_language=booking.interpreter_language,
+        answers=booking.answers,
+        channel=Channel.INVITATION,
+        confirmed=True,
+        booked_by=staff,
+        person=booking.person,
+        case=booking.case,
+        follow_up_of=booking,
+        portal_url=portal_url or booking.portal_url,
+    )
+    return new
 
 
 # --- check-in (ServicePoint) ------------------------------------------------------------------
