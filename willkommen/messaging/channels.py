@@ -49,6 +49,11 @@ def clean_header(value, limit=200):
     return re.sub(r"\s{2,}", " ", text).strip()[:limit]
 
 
+def clean_text(value):
+    """Message text without NUL and other control characters (line breaks and tabs stay)."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", str(value or ""))
+
+
 _registry = {}
 PORTAL_ONLY = "portal-no-notice"  # stored in the portal; the client could not be told
 

@@ -142,6 +142,7 @@ def handle_incoming(authority, raw, *, envelope_from=""):
         mail, message_id, sender, subject, content_language = None, "", "", "", ""
         text = raw[:20000].decode("utf-8", "replace")
         flags.append("unparseable")
+    text = channels.clean_text(text)
     if message_id:
         existing = Message.objects.filter(authority=authority, external_id=message_id).first()
         if existing is not None:

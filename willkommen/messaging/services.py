@@ -119,7 +119,7 @@ def send_message(
                     channel = key
                     break
     address = email if channel == Channel.EMAIL and email else ""
-    text = str(body or "")
+    text = channels.clean_text(body)
     flags = []
     if len(text) > max_body_chars():
         text, flags = text[: max_body_chars()], ["body_truncated"]
@@ -170,7 +170,7 @@ def deliver(message_id, now=None):
     """Deliver one queued message (idempotent: finished messages are left alone). Returns the message."""
     now = now or timezone.now()
     with transaction.atomic():
-        message = Message.objects.select_for_update().select_related("authority", "person").get(pk=message_id)
+        message = Message.objects.select_for_update().get(pk=message_id)
         if message.status not in (Status.QUEUED, Status.RETRYING):
             return message
         if message.status == Status.RETRYING and message.next_attempt_at and message.next_attempt_at > now:
@@ -405,7 +405,7 @@ def client_writes(authority, person, *, subject, body, case=None, uploaded=(), l
             direction=Direction.IN,
             channel=Channel.PORTAL,
             subject=channels.clean_header(subject),
-            body=str(body)[: max_body_chars()],
+            body=channels.clean_text(body)[: max_body_chars()],
             language=language,
             status=Status.RECEIVED,
         )
@@ -436,7 +436,7 @@ def phone_note(authority, person, *, body, author, case=None, direction=Directio
         direction=direction,
         channel=Channel.PHONE_NOTE,
         subject=_("Phone call"),
-        body=str(body)[: max_body_chars()],
+        body=channels.clean_text(body)[: max_body_chars()],
         status=Status.NOTED,
         author=author,
     )
