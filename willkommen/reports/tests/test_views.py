@@ -1,0 +1,102 @@
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from willkommen.core.testing import make_location, make_staff, verified_login
+from willkommen.servicepoint.models import Status, Ticket
+
+
+@pytest.fixture
+def head(client, authority):
+    return verified_login(client, make_staff(authority, "hanna", role="head_of_office"))
+
+
+def ticket(location, number, category, *, wait, service=None, status=Status.DONE, outcome="solved", day=None, hour=9):
+    day = day or timezone.localdate()
+    issued = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    called = issued + dt.timedelta(minutes=wait)
+    return Ticket.objects.create(
+        authority=location.authority,
+        location=location,
+        day=day,
+        number=number,
+        category=category,
+        status=status,
+        outcome=outcome,
+        issued_at=issued,
+        queued_at=issued,
+        called_at=called,
+        served_at=called if service is not None else None,
+        finished_at=called + dt.timedelta(minutes=service or 0),
+        counter="1",
+    )
+
+
+@pytest.fixture
+def visits(authority, other_authority):
+    location = make_location(authority)
+    ticket(location, 1, "quick_info", wait=4, service=3)
+    ticket(location, 2, "quick_info", wait=10, service=5, outcome="referred")
+    ticket(location, 3, "drop_off", wait=20, service=6, outcome="documents_received", hour=11)
+    ticket(location, 4, "forms", wait=30, status=Status.NO_SHOW, outcome="no_show", hour=11)
+    ticket(location, 5, "forms", wait=1, service=1, day=timezone.localdate() - dt.timedelta(days=40))
+    stranger = make_location(other_authority)
+    for n in range(1, 8):
+        ticket(stranger, n, "booking", wait=99, service=9)
+    return location
+
+
+def test_figures_page_shows_this_authority_only(head, visits):
+    response = head.get(reverse("reports:servicepoint"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="total-visits"><bdi dir="ltr">4</bdi>' in html
+    assert "<svg" in html and 'style="' not in html
+    assert "50 %" in html  # one of two quick issues solved on the spot
+
+
+def test_period_filter_and_bad_period(head, visits):
+    today = timezone.localdate()
+    old = today - dt.timedelta(days=40)
+    response = head.get(reverse("reports:servicepoint"), {"start": old, "end": old})
+    assert 'data-testid="total-visits"><bdi dir="ltr">1</bdi>' in response.content.decode()
+    bad = head.get(reverse("reports:servicepoint"), {"start": today, "end": old})
+    assert bad.status_code == 400 and "must not be after" in bad.content.decode()
+    too_long = head.get(reverse("reports:servicepoint_csv"), {"start": today - dt.timedelta(days=800), "end": today})
+    assert too_long.status_code == 400
+    assert head.get(reverse("reports:servicepoint"), {"start": "gestern", "end": today}).status_code == 400
+
+
+def test_csv_export(head, visits):
+    response = head.get(reverse("reports:servicepoint_csv"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2
+    cells = lines[1].split(";")
+    assert cells[0] == timezone.localdate().isoformat() and cells[1] == "4"
+    assert cells[7] == "10.0"  # waiting median of 4, 10, 20 (no-show excluded)
+    hours = head.get(reverse("reports:servicepoint_csv"), {"by": "hour"}).content.decode("utf-8-sig").splitlines()
+    assert [line.split(";")[0] for line in hours[1:]] == ["09:00", "11:00"]
+
+
+def test_xlsx_export(head, visits):
+    from openpyxl import load_workbook
+
+    response = head.get(reverse("reports:servicepoint_xlsx"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 3
+    day_sheet = book[book.sheetnames[0]]
+    assert day_sheet.cell(row=2, column=2).value == 4
+    visits_sheet = book[book.sheetnames[2]]
+    assert visits_sheet.max_row == 5  # header + 4 visits of this authority in the period
+
+
+@pytest.mark.parametrize("role,status", [("head_of_office", 200), ("team_lead", 200), ("servicepoint", 403)])
+def test_figures_need_reports_view(client, authority, role, status):
+    verified_login(client, make_staff(authority, f"r-{role}", role=role))
+    assert client.get(reverse("reports:servicepoint")).status_code == status
+    assert client.get(reverse("reports:servicepoint_csv")).status_code == status
