@@ -389,3 +389,36 @@ CLAMD_SOCKET = env("CLAMD_SOCKET", "")
 EFILE_OCR = env_bool("EFILE_OCR", True)
 # APPLICATION_DRAFT_RETENTION_DAYS: unsubmitted online applications are deleted after this many days.
 APPLICATION_DRAFT_RETENTION_DAYS = env_int("APPLICATION_DRAFT_RETENTION_DAYS", 30)
+
+# --- messaging (issue 6) ---
+# SITE_URL: public base URL of the portal, used in links sent by e-mail when an authority has no host name of its own.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# MESSAGING_SMS_URL: base URL of a Twilio-compatible SMS gateway (empty = no SMS; falls back to the next channel).
+MESSAGING_SMS_URL = env("MESSAGING_SMS_URL", "")
+# MESSAGING_SMS_ACCOUNT / MESSAGING_SMS_TOKEN / MESSAGING_SMS_FROM: gateway account, secret and sender id.
+MESSAGING_SMS_ACCOUNT = env("MESSAGING_SMS_ACCOUNT", "willkommen")
+MESSAGING_SMS_TOKEN = env("MESSAGING_SMS_TOKEN", "")
+MESSAGING_SMS_FROM = env("MESSAGING_SMS_FROM", "Willkommen")
+# MESSAGING_SIGNAL_URL / MESSAGING_SIGNAL_NUMBER: signal-cli-rest-api base URL and the registered sender number.
+MESSAGING_SIGNAL_URL = env("MESSAGING_SIGNAL_URL", "")
+MESSAGING_SIGNAL_NUMBER = env("MESSAGING_SIGNAL_NUMBER", "")
+# MESSAGING_GATEWAY_TIMEOUT: seconds to wait for the SMS or messenger gateway before retrying later.
+MESSAGING_GATEWAY_TIMEOUT = env_int("MESSAGING_GATEWAY_TIMEOUT", 10)
+# MESSAGING_FALLBACK_ORDER: channels tried after the client's preferred one fails for good.
+MESSAGING_FALLBACK_ORDER = env_list("MESSAGING_FALLBACK_ORDER", "email,sms,letter")
+# MESSAGING_RETRY_MAX_ATTEMPTS / MESSAGING_RETRY_BASE_SECONDS: retries per channel, first wait (doubles each time).
+MESSAGING_RETRY_MAX_ATTEMPTS = env_int("MESSAGING_RETRY_MAX_ATTEMPTS", 5)
+MESSAGING_RETRY_BASE_SECONDS = env_int("MESSAGING_RETRY_BASE_SECONDS", 60)
+# MESSAGING_MAX_BODY_CHARS: longest message text stored; longer incoming mail is cut and marked.
+MESSAGING_MAX_BODY_CHARS = env_int("MESSAGING_MAX_BODY_CHARS", 20_000)
+# MESSAGING_SMTPD_HOST / MESSAGING_SMTPD_PORT / MESSAGING_SMTPD_MAX_BYTES: `manage.py messaging_smtpd` endpoint.
+MESSAGING_SMTPD_HOST = env("MESSAGING_SMTPD_HOST", "127.0.0.1")
+MESSAGING_SMTPD_PORT = env_int("MESSAGING_SMTPD_PORT", 2525)
+MESSAGING_SMTPD_MAX_BYTES = env_int("MESSAGING_SMTPD_MAX_BYTES", 25 * 1024 * 1024)
+# MESSAGING_IMAP_HOST (empty = no fetching) / _PORT / _SSL / _USER / _PASSWORD / _FOLDER: mailbox fetched every 5 minutes.
+MESSAGING_IMAP_HOST = env("MESSAGING_IMAP_HOST", "")
+MESSAGING_IMAP_PORT = env_int("MESSAGING_IMAP_PORT", 993)
+MESSAGING_IMAP_SSL = env_bool("MESSAGING_IMAP_SSL", True)
+MESSAGING_IMAP_USER = env("MESSAGING_IMAP_USER", "")
+MESSAGING_IMAP_PASSWORD = env("MESSAGING_IMAP_PASSWORD", "")
+MESSAGING_IMAP_FOLDER = env("MESSAGING_IMAP_FOLDER", "INBOX")
