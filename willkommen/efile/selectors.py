@@ -42,7 +42,7 @@ def person_file(authority, person):
     return PersonFile.objects.filter(authority=authority, person=person).first()
 
 
-def search(authority, query, *, person=None, limit=50):
+def search(authority, query, *, person=None, persons=None, limit=50):
     """Full-text search over the documents' text and metadata.
 
     PostgreSQL: German stemming (``config="german"``) over the stored search vector with a GIN
@@ -51,6 +51,8 @@ def search(authority, query, *, person=None, limit=50):
     qs = Document.objects.filter(authority=authority, is_current=True)
     if person is not None:
         qs = qs.filter(person=person)
+    if persons is not None:
+        qs = qs.filter(person__in=persons)
     if not query:
         return qs.none()
     if connection.vendor == "postgresql":

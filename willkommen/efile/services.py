@@ -306,3 +306,59 @@ def export_zip(authority, person, *, cases=()):
             ),
         )
     return buffer.getvalue()
+
+
+def apply_retention(today=None, *, dry_run=True):
+    """Delete the documents of archived files whose retention period is over.
+
+    Returns a report (authority, person id, reason, number of documents, due date) – first run it with
+    ``dry_run=True``. A real run deletes the files and rows, keeps a :class:`RetentionRecord` with the
+    checksums (never the content) and writes the deletion to the audit log. The person record itself
+    belongs to the clients room."""
+    from .models import RetentionRecord
+
+    today = today or timezone.localdate()
+    due = (
+        PersonFile.objects.filter(state=FileState.ARCHIVED, delete_after__isnull=False, delete_after__lte=today)
+        .select_related("authority")
+        .order_by("authority_id", "delete_after")
+    )
+    report = []
+    for person_file in due:
+        documents = Document.objects.filter(authority=person_file.authority, person_id=person_file.person_id)
+        report.append(
+            {
+                "authority": person_file.authority.slug,
+                "person_id": person_file.person_id,
+                "reason": person_file.archive_reason,
+                "delete_after": person_file.delete_after.isoformat(),
+                "documents": documents.count(),
+            }
+        )
+        if dry_run:
+            continue
+        with transaction.atomic():
+            rows = list(documents.values_list("file", "sha256"))
+            Document.objects.filter(pk__in=documents.values("pk")).update(previous=None)
+            documents.delete()
+            RetentionRecord.objects.create(
+                authority=person_file.authority,
+                person_id_deleted=person_file.person_id,
+                reason=person_file.archive_reason,
+                documents_deleted=len(rows),
+                checksums=[sha for _name, sha in rows],
+            )
+            person_file.state = FileState.DELETED
+            person_file.deleted_at = timezone.now()
+            person_file.save(update_fields=["state", "deleted_at"])
+            record(
+                authority=person_file.authority,
+                action="delete",
+                person_id=person_file.person_id,
+                obj=person_file,
+                purpose=f"retention: {person_file.archive_reason}",
+                detail=f"{len(rows)} documents deleted",
+            )
+            names = [name for name, _sha in rows]
+            transaction.on_commit(lambda names=names: [default_storage.delete(n) for n in names])
+    return report

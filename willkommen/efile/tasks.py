@@ -1,0 +1,25 @@
+"""E-file jobs: the nightly retention run. It logs the dry-run report first, then deletes."""
+
+import logging
+
+from django_tasks import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from . import services
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def apply_retention(dry_run=False):
+    report = services.apply_retention(dry_run=True)
+    log.info("e-file retention (dry run): %d files due: %s", len(report), report)
+    if dry_run:
+        return report
+    return services.apply_retention(dry_run=False)
+
+
+@db_periodic_task(crontab(hour="3", minute="40"))
+def schedule_retention():
+    apply_retention.enqueue()

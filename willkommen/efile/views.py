@@ -1,0 +1,167 @@
+"""Desk pages of the e-file: the whole file on one screen, a viewer, download, verification, search.
+
+Every view and download is written to the audit log with its purpose.
+"""
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from willkommen.accounts.decorators import desk_view
+from willkommen.audit.services import record
+
+from . import selectors, services
+from .models import Document
+from .permissions import visible_persons
+
+PURPOSE = "case work"
+
+
+def _person(request, person_id):
+    person = visible_persons(request.user, request.authority).filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def _document(request, pk):
+    document = (
+        Document.objects.filter(
+            authority=request.authority, pk=pk, person__in=visible_persons(request.user, request.authority)
+        )
+        .select_related("person", "verified_by", "case", "uploaded_by")
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+@desk_view("clients.view")
+def search(request):
+    query = (request.GET.get("q") or "").strip()[:200]
+    results = []
+    if query:
+        results = list(
+            selectors.search(request.authority, query, persons=visible_persons(request.user, request.authority))
+        )
+        record(authority=request.authority, action="search", request=request, purpose="file search", detail=query)
+    return render(request, "efile/search.html", {"query": query, "results": results})
+
+
+@desk_view("clients.view")
+def person_file(request, person_id):
+    person = _person(request, person_id)
+    documents = selectors.all_documents_for_person(request.authority, person).select_related("verified_by", "case")
+    record(
+        authority=request.authority,
+        action="read",
+        person_id=person.pk,
+        obj=person,
+        request=request,
+        purpose=PURPOSE,
+        detail="file overview",
+    )
+    return render(
+        request,
+        "efile/file.html",
+        {
+            "person": person,
+            "current": [d for d in documents if d.is_current],
+            "earlier": [d for d in documents if not d.is_current],
+            "person_file": selectors.person_file(request.authority, person),
+        },
+    )
+
+
+@desk_view("clients.view")
+def document(request, pk):
+    doc = _document(request, pk)
+    record(
+        authority=request.authority,
+        action="read",
+        person_id=doc.person_id,
+        obj=doc,
+        request=request,
+        purpose=PURPOSE,
+        detail="viewer",
+    )
+    return render(
+        request,
+        "efile/document.html",
+        {
+            "document": doc,
+            "can_verify": request.user.can("cases.work"),
+            "versions": selectors.all_documents_for_person(request.authority, doc.person).filter(
+                document_type=doc.document_type
+            ),
+        },
+    )
+
+
+@desk_view("clients.view")
+def content(request, pk):
+    doc = _document(request, pk)
+    download = request.GET.get("download") == "1"
+    try:
+        data = services.read_content(doc)
+    except OSError:
+        raise Http404 from None
+    record(
+        authority=request.authority,
+        action="download" if download else "read",
+        person_id=doc.person_id,
+        obj=doc,
+        request=request,
+        purpose=PURPOSE,
+        detail="file content",
+    )
+    response = HttpResponse(data, content_type=doc.content_type)
+    disposition = "attachment" if download else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{doc.pk}.{doc.original_name.rsplit(".", 1)[-1]}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@desk_view("cases.work")
+def verify(request, pk):
+    doc = _document(request, pk)
+    valid_until = None
+    raw = request.POST.get("valid_until", "").strip()
+    if raw:
+        try:
+            valid_until = dt.date.fromisoformat(raw)
+        except ValueError:
+            return render(
+                request,
+                "core/error.html",
+                {"title": _("Invalid date"), "message": _("Please enter the date as YYYY-MM-DD.")},
+                status=400,
+            )
+    services.verify_document(doc, request.user, valid_until=valid_until, request=request)
+    return redirect("efile:document", pk=doc.pk)
+
+
+@desk_view("clients.view")
+def export(request, person_id):
+    from willkommen.cases.selectors import cases_of_person
+
+    person = _person(request, person_id)
+    data = services.export_zip(request.authority, person, cases=cases_of_person(request.authority, person))
+    record(
+        authority=request.authority,
+        action="export",
+        person_id=person.pk,
+        obj=person,
+        request=request,
+        purpose="GDPR Art. 15 copy",
+    )
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="file-{person.pk}.zip"'
+    return response
