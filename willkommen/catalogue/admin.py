@@ -21,12 +21,14 @@ CAPABILITY = "catalogue.edit"
 
 
 class AnliegenTextInline(TenantInlineMixin, admin.StackedInline):
+    capability = CAPABILITY
     model = AnliegenText
     extra = 0
     fields = (("language", "version", "status"), "title", "summary")
 
 
 class QuestionInline(TenantInlineMixin, admin.TabularInline):
+    capability = CAPABILITY
     model = Question
     extra = 0
     fields = ("key", "kind", "options", "order")
@@ -34,6 +36,7 @@ class QuestionInline(TenantInlineMixin, admin.TabularInline):
 
 
 class ChecklistItemInline(TenantInlineMixin, admin.TabularInline):
+    capability = CAPABILITY
     model = ChecklistItem
     extra = 0
     fields = ("key", "document_type", "condition", "required", "order")
@@ -130,6 +133,7 @@ class AnliegenAdmin(TenantAdmin):
 
 
 class QuestionTextInline(TenantInlineMixin, admin.TabularInline):
+    capability = CAPABILITY
     model = QuestionText
     extra = 0
     fields = ("language", "version", "status", "text", "help_text", "option_labels")
@@ -146,6 +150,7 @@ class QuestionAdmin(TenantAdmin):
 
 
 class ChecklistItemTextInline(TenantInlineMixin, admin.StackedInline):
+    capability = CAPABILITY
     model = ChecklistItemText
     extra = 0
     fields = (("language", "version", "status"), "title", "explanation")

@@ -10,11 +10,13 @@ from .models import Person, PersonAlias, ResidenceEntry
 
 
 class PersonAliasInline(TenantInlineMixin, admin.TabularInline):
+    capability = "clients.edit"
     model = PersonAlias
     extra = 0
 
 
 class ResidenceEntryInline(TenantInlineMixin, admin.TabularInline):
+    capability = "clients.edit"
     model = ResidenceEntry
     extra = 0
     fields = ("kind", "legal_basis", "valid_from", "valid_to", "conditions", "document_number", "issued_by")

@@ -38,8 +38,9 @@ class CapabilityAdmin:
         return not self.read_only and self._allowed(request)
 
 
-class TenantInlineMixin:
-    """Inline rows get the parent's authority; the field is not shown."""
+class TenantInlineMixin(CapabilityAdmin):
+    """Inline rows get the parent's authority (the field is not shown); allowed by the same capability
+    as their parent admin (set ``capability`` alike)."""
 
     exclude = ("authority",)
 
@@ -90,7 +91,7 @@ class AuthorityAdmin(CapabilityAdmin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class OpeningHoursInline(TenantInlineMixin, admin.TabularInline):
+class OpeningHoursInline(TenantInlineMixin, admin.TabularInline):  # capability "admin" like LocationAdmin
     model = OpeningHours
     extra = 0
 

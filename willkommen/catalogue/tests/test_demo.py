@@ -88,12 +88,10 @@ def test_load_demo_twice_gives_the_same_rows():
     assert bergstadt.languages and set(bergstadt.languages) == LANGUAGES
     assert bergstadt.email == "abh@bergstadt.example" and bergstadt.federal_state == "BY"
     assert Authority.objects.order_by("id").first() == bergstadt  # the default authority on unknown hosts
+    check_routing_and_duplicates(bergstadt)
 
 
-@pytest.mark.django_db
-def test_demo_routing_rules_and_duplicate_pair():
-    call_command("load_demo", verbosity=0)
-    bergstadt = Authority.objects.get(slug="bergstadt")
+def check_routing_and_duplicates(bergstadt):
     studium = Anliegen.objects.get(authority=bergstadt, slug="studium")
     duldung = Anliegen.objects.get(authority=bergstadt, slug="duldung")
     family = Anliegen.objects.get(authority=bergstadt, slug="familiennachzug")
