@@ -259,6 +259,7 @@ def hold(
     case=None,
     follow_up_of=None,
     portal_url="",
+    identity_scope="",
     now=None,
 ):
     """Take a place: held until the client confirms by e-mail (or at once ``confirmed`` for staff).
@@ -271,6 +272,9 @@ def hold(
     if date_of_birth > timezone.localdate(now):
         raise BookingError(_("The date of birth lies in the future."), errors={"date_of_birth": "future"})
     key = identity_key(family_name, given_names, date_of_birth, email)
+    if identity_scope:
+        # Office-made follow-ups stand beside the client's own booking (the one-active rule is against bots).
+        key = hashlib.sha256(f"{key}/{identity_scope}".encode()).hexdigest()
     token = secrets.token_urlsafe(24)
 
     def run():
@@ -630,6 +634,7 @@ def follow_up(authority, booking, *, slot_id, staff, portal_url=""):
         case=booking.case,
         follow_up_of=booking,
         portal_url=portal_url or booking.portal_url,
+        identity_scope=f"follow-up-of-{booking.pk}",
     )
     return new
 
