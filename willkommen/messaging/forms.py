@@ -32,7 +32,11 @@ class StaffReplyForm(MessageForm):
 
 
 class PhoneNoteForm(forms.Form):
-    body = forms.CharField(label=_("Note of the phone call"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Note of the phone call"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "kern-form-input__input"}),
+    )
 
 
 class AssignForm(forms.Form):

@@ -144,7 +144,7 @@ def desk_thread(request, pk):
         purpose="messages with the client",
     )
     services.mark_read(request.authority, person, direction=Direction.IN)
-    return _render_thread(request, person, StaffReplyForm(), PhoneNoteForm())
+    return _render_thread(request, person, StaffReplyForm(), PhoneNoteForm(prefix="note"))
 
 
 def _render_thread(request, person, reply_form, note_form, status=200):
@@ -202,14 +202,14 @@ def desk_reply(request, pk):
         else:
             flash.success(request, _("Your answer was sent."))
             return redirect("messaging:desk_thread", pk=person.pk)
-    return _render_thread(request, person, form, PhoneNoteForm(), status=400)
+    return _render_thread(request, person, form, PhoneNoteForm(prefix="note"), status=400)
 
 
 @require_POST
 @desk_view("messaging.send")
 def desk_phone_note(request, pk):
     person = _person_or_404(request, pk)
-    form = PhoneNoteForm(request.POST)
+    form = PhoneNoteForm(request.POST, prefix="note")
     if not form.is_valid():
         return _render_thread(request, person, StaffReplyForm(), form, status=400)
     services.phone_note(

@@ -109,10 +109,12 @@ def test_another_clients_attachment_and_another_authoritys_person_are_404(
 
 
 def test_phone_note_and_roles(client, staff_client, authority, team, person):
-    response = staff_client.post(f"/desk/messaging/person/{person.pk}/phone-note/", {"body": "Rief an wegen Termin."})
+    response = staff_client.post(
+        f"/desk/messaging/person/{person.pk}/phone-note/", {"note-body": "Rief an wegen Termin."}
+    )
     assert response.status_code == 302
     assert Message.objects.get(channel="phone_note").status == Status.NOTED
-    assert staff_client.post(f"/desk/messaging/person/{person.pk}/phone-note/", {"body": ""}).status_code == 400
+    assert staff_client.post(f"/desk/messaging/person/{person.pk}/phone-note/", {"note-body": ""}).status_code == 400
 
     servicepoint = verified_login(client, make_staff(authority, "sam", role="servicepoint", teams=[team]))
     assert servicepoint.get(f"/desk/messaging/person/{person.pk}/").status_code == 403
