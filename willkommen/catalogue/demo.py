@@ -160,7 +160,8 @@ def load(authority):
         for lang in languages:
             wanted[(item, lang, 1)] = {
                 "title": titles[lang],
-                "explanation": explanations.get(lang, ""),
+                # Explanations not yet translated fall back to the English one, like the portal's text fallback.
+                "explanation": explanations.get(lang) or explanations.get("en", ""),
                 "status": "public",
             }
     i_by_id = {i.pk: i for i in items.values()}
