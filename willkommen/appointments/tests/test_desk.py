@@ -46,11 +46,6 @@ def test_anonymous_is_sent_to_login(client, booking):
 def test_other_authority_booking_is_404(client, other_authority, booking):
     stranger = make_staff(other_authority, "olga", role="caseworker")
     verified_login(client, stranger)
-    assert (
-        client.get(reverse("appointments:desk-booking", args=[booking.pk]), HTTP_HOST="testserver").status_code
-        in (404,)
-        or True
-    )
     response = client.get(f"/a/{other_authority.slug}" + reverse("appointments:desk-booking", args=[booking.pk]))
     assert response.status_code == 404
     response = client.post(f"/a/{other_authority.slug}" + reverse("appointments:desk-cancel", args=[booking.pk]))
