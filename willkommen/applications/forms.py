@@ -31,7 +31,9 @@ class PersonalForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), help_text=_("We send the receipt and a link to continue here."))
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
-    preferred_channel = forms.ChoiceField(label=_("How should we contact you?"), choices=Channel.choices)
+    preferred_channel = forms.ChoiceField(
+        label=_("How should we contact you?"), choices=Channel.choices, initial=Channel.EMAIL
+    )
     permit_valid_until = forms.DateField(
         label=_("Your current residence permit is valid until"),
         required=False,

@@ -105,16 +105,19 @@ def plain_status(status):
 
 
 def message_history(case):
-    """Messages of the case from the messaging room, when it offers them (else empty)."""
+    """The person's messages about this case (or about no particular case) from the messaging room,
+    newest last; empty when that room offers no thread."""
     try:
         from willkommen.messaging import selectors as messaging_selectors
     except ImportError:
         return []
-    finder = getattr(messaging_selectors, "messages_for_case", None)
-    if finder is None:
+    thread = getattr(messaging_selectors, "thread", None)
+    if thread is None:
         return []
     try:
-        return list(finder(case.authority, case))
+        from django.db.models import Q
+
+        return list(thread(case.authority, case.person).filter(Q(case=case) | Q(case__isnull=True))[:50])
     except Exception:  # noqa: BLE001 - the status page must not fail because of another room
         return []
 
