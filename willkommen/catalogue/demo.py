@@ -156,12 +156,11 @@ def load(authority):
         doc_key = documents.get((a.slug, key))
         if doc_key is None:
             continue
-        _type, titles, explanations = demo_data.DOCUMENTS[doc_key]
+        _type, titles, _explanations = demo_data.DOCUMENTS[doc_key]
         for lang in languages:
             wanted[(item, lang, 1)] = {
                 "title": titles[lang],
-                # Explanations not yet translated fall back to the English one, like the portal's text fallback.
-                "explanation": explanations.get(lang) or explanations.get("en", ""),
+                "explanation": demo_data.explanation(doc_key, lang),
                 "status": "public",
             }
     i_by_id = {i.pk: i for i in items.values()}

@@ -153,6 +153,10 @@ def test_every_text_exists_in_all_eight_languages(catalogue):
         texts = {t.language: t for t in item.texts.all()}
         assert set(texts) == LANGUAGES, item.key
         assert all(t.title.strip() for t in texts.values())
+        if texts["de"].explanation:
+            # Explained in every language, and really translated (not the English text copied).
+            assert all(t.explanation.strip() for t in texts.values()), item.key
+            assert texts["fa"].explanation != texts["en"].explanation, item.key
     # Translations are real: titles differ between languages (not copies of the English text).
     studium = AnliegenText.objects.filter(authority=catalogue, anliegen__slug="studium")
     assert len({t.title for t in studium}) == 8
