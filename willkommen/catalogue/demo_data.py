@@ -2,8 +2,8 @@
 and texts in eight languages (de, en, ar, fa, tr, uk, ru, fr).
 
 Questions and documents are defined once and shared by the Anliegen that use them. Every text is
-written with ``T(de, en, ar, fa, tr, uk, ru, fr)``; explanations are given in German and English (the
-portal falls back to English for the other languages). Fees follow AufenthV §§ 44-47 and § 53
+written with ``T(de, en, ar, fa, tr, uk, ru, fr)``; checklist explanations are given in German and
+English next to the document and in the other six languages in ``EXPLANATIONS`` at the end. Fees follow AufenthV §§ 44-47 and § 53
 (benefit recipients exempt); check the law before relying on a figure.
 """
 
@@ -94,9 +94,15 @@ QUESTIONS = {
             "Вы получаете гражданское пособие (Bürgergeld), социальную помощь или пособия для лиц, ищущих убежища?",
             "Percevez-vous l'allocation citoyenne (Bürgergeld), l'aide sociale ou des prestations pour demandeurs d'asile ?",
         ),
-        "help": DE_EN(
+        "help": T(
             "Wer diese Leistungen bezieht, ist von der Gebühr meist befreit.",
             "People receiving these benefits are usually exempt from the fee.",
+            "من يحصل على هذه الإعانات يُعفى عادةً من الرسوم.",
+            "کسانی که این کمک‌ها را دریافت می‌کنند معمولاً از پرداخت هزینه معاف هستند.",
+            "Bu yardımları alanlar genellikle harçtan muaftır.",
+            "Хто отримує ці виплати, зазвичай звільнений від збору.",
+            "Получатели этих пособий обычно освобождены от пошлины.",
+            "Les bénéficiaires de ces prestations sont en général exonérés des frais.",
         ),
     },
     "extension": {
@@ -158,9 +164,15 @@ QUESTIONS = {
             "Ваша профессия относится к дефицитным или вы получили диплом менее 3 лет назад?",
             "Votre métier est-il en pénurie, ou avez-vous obtenu votre diplôme il y a moins de 3 ans ?",
         ),
-        "help": DE_EN(
+        "help": T(
             "Dann gilt eine niedrigere Gehaltsgrenze, und die Bundesagentur für Arbeit muss zustimmen.",
             "Then a lower salary threshold applies and the Federal Employment Agency must consent.",
+            "عندها يسري حد أدنى أقل للراتب، ويجب أن توافق الوكالة الاتحادية للعمل.",
+            "در این صورت سقف حقوق پایین‌تری اعمال می‌شود و اداره فدرال کار باید موافقت کند.",
+            "Bu durumda daha düşük bir maaş sınırı geçerlidir ve Federal İş Ajansı onay vermelidir.",
+            "Тоді діє нижчий поріг зарплати, і потрібна згода Федерального агентства зайнятості.",
+            "Тогда действует более низкий порог зарплаты, и требуется согласие Федерального агентства по труду.",
+            "Un seuil de salaire plus bas s'applique alors et l'Agence fédérale pour l'emploi doit donner son accord.",
         ),
     },
     "joining": {
@@ -318,9 +330,15 @@ QUESTIONS = {
             "Какое положение к вам применимо?",
             "Quelle règle s'applique à votre situation ?",
         ),
-        "help": DE_EN(
+        "help": T(
             "§ 25a: Jugendliche und junge Erwachsene unter 27 Jahren. § 25b: Erwachsene nach 6 Jahren (mit Kindern 4 Jahren) Aufenthalt.",
             "§ 25a: young people under 27. § 25b: adults after 6 years of stay (4 years with children).",
+            "§ 25a: الشباب دون 27 عامًا. § 25b: البالغون بعد 6 سنوات من الإقامة (4 سنوات مع أطفال).",
+            "§ 25a: جوانان زیر ۲۷ سال. § 25b: بزرگسالان پس از ۶ سال اقامت (با فرزند ۴ سال).",
+            "§ 25a: 27 yaşından küçük gençler. § 25b: 6 yıllık kalıştan sonra yetişkinler (çocuklu 4 yıl).",
+            "§ 25a: молодь до 27 років. § 25b: дорослі після 6 років перебування (з дітьми — 4 роки).",
+            "§ 25a: молодёжь до 27 лет. § 25b: взрослые после 6 лет пребывания (с детьми — 4 года).",
+            "§ 25a : jeunes de moins de 27 ans. § 25b : adultes après 6 ans de séjour (4 ans avec enfants).",
         ),
         "labels": {
             "young": T(

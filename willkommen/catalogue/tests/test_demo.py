@@ -149,6 +149,8 @@ def test_every_text_exists_in_all_eight_languages(catalogue):
         for text in texts.values():
             assert text.text.strip()
             assert set(text.option_labels) == set(question.options), question.key
+        if texts["de"].help_text:
+            assert all(t.help_text.strip() for t in texts.values()), question.key
     for item in ChecklistItem.objects.filter(authority=catalogue).prefetch_related("texts"):
         texts = {t.language: t for t in item.texts.all()}
         assert set(texts) == LANGUAGES, item.key
