@@ -76,7 +76,7 @@ LOCATIONS = {
             "postal_code": "59990",
             "directions": "Im Bürgerhaus Oberau, Erdgeschoss, barrierefrei.",
             "waiting_room_cap": 10,
-            "hours": {1: [(9, 12)], 3: [(13, 16)]},
+            "hours": {0: [(9, 11)], 1: [(9, 12)], 2: [(9, 11)], 3: [(13, 16)], 4: [(9, 11)]},
         },
     ],
 }

@@ -78,3 +78,13 @@ def test_totp_code_refuses_real_and_unknown_users(authority):
     make_staff(authority, "anna")
     with pytest.raises(CommandError):
         run("totp_code", "anna")
+
+
+def test_demo_user_logs_in_with_printed_password_and_code(demo, client):
+    """The printed login works end to end: password, then the code totp_code prints."""
+    response = client.post("/desk/login/", {"username": "tom", "password": DEMO_PASSWORD, "next": "/desk/"})
+    assert response.status_code == 302 and "/desk/login/verify/" in response["Location"]
+    code = run("totp_code", "tom").strip()
+    response = client.post("/desk/login/verify/", {"token": code, "next": "/desk/"})
+    assert response.status_code == 302 and response["Location"] == "/desk/"
+    assert client.get("/desk/").status_code == 200
