@@ -260,6 +260,7 @@ def hold(
     follow_up_of=None,
     portal_url="",
     identity_scope="",
+    notify=True,
     now=None,
 ):
     """Take a place: held until the client confirms by e-mail (or at once ``confirmed`` for staff).
@@ -347,7 +348,9 @@ def hold(
         raise
     from . import notifications
 
-    if confirmed:
+    if not notify:
+        pass
+    elif confirmed:
         transaction.on_commit(lambda: notifications.send_confirmation(booking.pk, token))
     else:
         transaction.on_commit(lambda: notifications.send_confirm_request(booking.pk, token))
