@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -161,6 +161,11 @@ def _render_thread(request, person, reply_form, note_form, status=200):
     )
 
 
+def _default_subject(person):
+    with translation.override(person.preferred_language or "de"):
+        return _("Message from your foreigners' authority")
+
+
 @require_POST
 @desk_view("messaging.send")
 def desk_reply(request, pk):
@@ -183,7 +188,7 @@ def desk_reply(request, pk):
                 services.staff_reply(
                     request.authority,
                     person,
-                    subject=form.cleaned_data["subject"] or _("Message from your foreigners' authority"),
+                    subject=form.cleaned_data["subject"] or _default_subject(person),
                     body=form.cleaned_data["body"],
                     author=request.user,
                     case=selectors.latest_case(request.authority, person),
