@@ -265,7 +265,7 @@ def check_in(authority, location, code, *, language="de", staff=None, now=None):
         language = settings.LANGUAGE_CODE
     with transaction.atomic():
         try:
-            booking = appointment_services.check_in(authority, location, code, staff=staff)
+            booking = appointment_services.check_in(authority, location, code, staff=staff, now=now)
         except appointment_services.CheckInError as error:
             raise ServicePointError(str(getattr(error, "message", error))) from None
         reference = getattr(booking, "reference", "")[:20]

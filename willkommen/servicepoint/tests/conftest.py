@@ -100,7 +100,7 @@ def fake_appointments(monkeypatch):
     module.bookings = {}
     module.calls = []
 
-    def check_in(authority, location, code, *, staff):
+    def check_in(authority, location, code, *, staff, now=None):
         module.calls.append(code)
         booking = module.bookings.get(code)
         if booking is None:
