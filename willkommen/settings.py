@@ -422,3 +422,15 @@ MESSAGING_IMAP_SSL = env_bool("MESSAGING_IMAP_SSL", True)
 MESSAGING_IMAP_USER = env("MESSAGING_IMAP_USER", "")
 MESSAGING_IMAP_PASSWORD = env("MESSAGING_IMAP_PASSWORD", "")
 MESSAGING_IMAP_FOLDER = env("MESSAGING_IMAP_FOLDER", "INBOX")
+
+# --- servicepoint (issue 7) ---
+# SERVICEPOINT_CALLING_ORDER: order of priority classes when a counter calls ("appointment,urgent,walk_in"), or "arrival".
+SERVICEPOINT_CALLING_ORDER = env("SERVICEPOINT_CALLING_ORDER", "appointment,urgent,walk_in")
+# SERVICEPOINT_APPOINTMENT_EARLY_MINUTES: an appointment holder counts as due this many minutes before the time.
+SERVICEPOINT_APPOINTMENT_EARLY_MINUTES = env_int("SERVICEPOINT_APPOINTMENT_EARLY_MINUTES", 5)
+# SERVICEPOINT_NO_SHOW_MINUTES: a called client who has not come after this many minutes is a no-show.
+SERVICEPOINT_NO_SHOW_MINUTES = env_int("SERVICEPOINT_NO_SHOW_MINUTES", 5)
+# SERVICEPOINT_NO_SHOW_REQUEUES: how often a no-show goes back into the queue before dropping out (0 = at once).
+SERVICEPOINT_NO_SHOW_REQUEUES = env_int("SERVICEPOINT_NO_SHOW_REQUEUES", 1)
+# SERVICEPOINT_DEFAULT_SERVICE_MINUTES: minutes per client for wait estimates until today's own figures exist.
+SERVICEPOINT_DEFAULT_SERVICE_MINUTES = env_int("SERVICEPOINT_DEFAULT_SERVICE_MINUTES", 6)
