@@ -19,7 +19,10 @@ from . import capacity
 from .models import Offer, Slot
 from .services import ensure_windows
 
-HORIZON_DAYS = getattr(settings, "APPOINTMENTS_HORIZON_DAYS", 90)
+
+def horizon_days():
+    """APPOINTMENTS_HORIZON_DAYS: how many days ahead slots are offered (default 90)."""
+    return getattr(settings, "APPOINTMENTS_HORIZON_DAYS", 90)
 
 
 def _tz():
@@ -52,7 +55,7 @@ def planned_slots(offer, start, end):
 
 def generate_for_offer(offer, *, today=None, horizon=None):
     today = today or timezone.localdate()
-    end = today + dt.timedelta(days=HORIZON_DAYS if horizon is None else horizon)
+    end = today + dt.timedelta(days=horizon_days() if horizon is None else horizon)
     split = capacity.channel_split(offer.workstations, offer.invitation_places, offer.urgent_places)
     release = dt.timedelta(hours=offer.reserve_release_hours)
     planned = {} if not offer.active else {s: e for s, e in planned_slots(offer, today, end)}

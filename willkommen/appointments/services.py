@@ -105,7 +105,7 @@ def count_blocked(authority, reason):
 _SQLITE_WRITER = threading.RLock()
 
 
-def _serialised(fn, attempts=60):
+def _serialised(fn, attempts=200):
     """Run ``fn`` (which opens its own transaction), retrying when the database says it is locked.
 
     SQLite's shared in-memory test database answers "locked" at once instead of waiting;
@@ -120,7 +120,7 @@ def _serialised(fn, attempts=60):
             text = str(exc).lower()
             if attempt == attempts - 1 or not ("locked" in text or "deadlock" in text or "serializ" in text):
                 raise
-            time.sleep(random.uniform(0.002, 0.02) * (1 + attempt % 8))  # noqa: S311 (back-off jitter)
+            time.sleep(random.uniform(0.001, 0.005) * (1 + attempt % 8))  # noqa: S311 (back-off jitter)
     return None  # pragma: no cover
 
 

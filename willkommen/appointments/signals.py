@@ -12,6 +12,8 @@ from .models import Offer
 def _regenerate(authority_id):
     from .tasks import generate_slots
 
+    if not Offer.objects.filter(authority_id=authority_id).exists():
+        return  # nothing is offered here yet
     transaction.on_commit(lambda: generate_slots.enqueue(authority_id=authority_id))
 
 
