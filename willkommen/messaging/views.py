@@ -1,6 +1,8 @@
 """Portal: the client's conversation with the office. Desk: threads, inbox, failures, print queue,
 group notices and interpreters."""
 
+import logging
+
 from django.contrib import messages as flash
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
@@ -22,6 +24,8 @@ from . import attachments as attachment_store
 from . import selectors, services
 from .forms import AssignForm, BookingForm, GroupNoticeForm, InterpreterForm, MessageForm, PhoneNoteForm, StaffReplyForm
 from .models import Attachment, Direction, GroupNotice, Message, Status
+
+log = logging.getLogger(__name__)
 
 
 def _error(request, title, message, status, errors=()):
@@ -75,6 +79,9 @@ def portal_thread(request):
                         language=get_language() or person.preferred_language,
                     )
             except attachment_store.AttachmentRejected as error:
+                log.warning(
+                    "portal attachment refused (authority %s, person %s): %s", request.authority.slug, person.pk, error
+                )
                 form.add_error("attachment", error.message)
             else:
                 flash.success(request, _("Your message was sent to your caseworker."))
@@ -235,7 +242,7 @@ def desk_attachment(request, pk):
         raise Http404
     record(
         authority=request.authority,
-        action="read",
+        action="download",
         person_id=attachment.message.person_id,
         obj=attachment,
         request=request,

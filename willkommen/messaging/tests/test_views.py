@@ -240,3 +240,13 @@ def test_interpreter_booking_email_conflict_and_monthly_costs(
     costs = services.monthly_costs(authority, start.year)
     assert [(c, t) for _, c, t in costs] == [(1, Decimal("90.00")), (1, Decimal("60.00"))]
     assert "90" in client.get("/desk/messaging/interpreters/").content.decode()
+
+
+def test_ten_megabyte_portal_message_is_refused_and_subject_injection_neutralised(client, authority, person):
+    sign_in_client(client, authority, person)
+    response = client.post(PORTAL, {"subject": "x", "body": "y" * (10 * 1024 * 1024)})
+    assert response.status_code == 400
+    assert Message.objects.count() == 0
+    response = client.post(PORTAL, {"subject": "Hallo\r\nBcc: a@example.org", "body": "Text"})
+    assert response.status_code == 302
+    assert Message.objects.get().subject == "Hallo Bcc: a@example.org"
