@@ -88,3 +88,25 @@ def test_demo_user_logs_in_with_printed_password_and_code(demo, client):
     response = client.post("/desk/login/verify/", {"token": code, "next": "/desk/"})
     assert response.status_code == 302 and response["Location"] == "/desk/"
     assert client.get("/desk/").status_code == 200
+
+
+def test_load_demo_rolls_back_a_failing_room_and_goes_on(db, monkeypatch):
+    from types import SimpleNamespace
+
+    from willkommen.accounts import demo as accounts_demo
+    from willkommen.core.management.commands import load_demo
+    from willkommen.tenancy.models import Team
+
+    def broken(authority):
+        Team.objects.create(authority=authority, name="half-loaded")
+        raise RuntimeError("boom")
+
+    modules = [("broken", SimpleNamespace(load=broken)), ("accounts", accounts_demo)]
+    monkeypatch.setattr(load_demo, "demo_modules", lambda: modules)
+    err = StringIO()
+    call_command("load_demo", stdout=StringIO(), stderr=err)
+    assert "room 'broken' failed for 'bergstadt'" in err.getvalue() and "boom" in err.getvalue()
+    assert not Team.objects.filter(name="half-loaded").exists()
+    assert User.objects.filter(username="anna").exists()  # the rooms after it still loaded
+    with pytest.raises(RuntimeError):
+        call_command("load_demo", "--strict", stdout=StringIO(), stderr=StringIO())

@@ -1,9 +1,15 @@
-"""Loads the demo data: two authorities, then each room's ``demo.load(authority)``. Safe to run again."""
+"""Loads the demo data: two authorities, then each room's ``demo.load(authority)``. Safe to run again.
+
+Each room's load for one authority runs in its own transaction. By default a room whose demo fails is
+rolled back and reported on stderr, and the others still load (so ``make run`` still serves); with
+``--strict`` the first failure stops the command with the error.
+"""
 
 import importlib
 import importlib.util
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from willkommen.rooms import ROOMS
 
@@ -26,22 +32,36 @@ def demo_modules():
     return modules
 
 
-def load_demo():
+def load_demo(*, strict=True):
+    """Load everything; returns (authorities, rooms, failures) with failures as [(slug, room, error)]."""
     from willkommen.tenancy.demo import create_authorities
 
-    authorities = create_authorities()
+    with transaction.atomic():
+        authorities = create_authorities()
     modules = demo_modules()
+    failures = []
     for authority in authorities:
-        for _room, module in modules:
-            module.load(authority)
-    return authorities, [room for room, _module in modules]
+        for room, module in modules:
+            try:
+                with transaction.atomic():
+                    module.load(authority)
+            except Exception as error:
+                if strict:
+                    raise
+                failures.append((authority.slug, room, error))
+    return authorities, [room for room, _module in modules], failures
 
 
 class Command(BaseCommand):
     help = "Load the demo authorities, staff, catalogue and clients (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--strict", action="store_true", help="Stop at the first room whose demo fails.")
+
     def handle(self, *args, **options):
-        authorities, rooms = load_demo()
+        authorities, rooms, failures = load_demo(strict=options["strict"])
+        for slug, room, error in failures:
+            self.stderr.write(f"Demo data of room '{room}' failed for '{slug}' and was rolled back: {error!r}")
         if options["verbosity"] >= 1:
             names = ", ".join(a.slug for a in authorities)
             self.stdout.write(f"Demo data loaded for {names} ({', '.join(rooms)}).")
