@@ -217,3 +217,15 @@ def test_reminder_sent_once(authority, future_slot, mailoutbox, django_capture_o
         assert services.send_reminders(before) == 0
     assert "Erinnerung" in mailoutbox[-1].subject or "Reminder" in mailoutbox[-1].subject
     assert services.send_reminders(future_slot.starts_at - dt.timedelta(hours=72)) == 0
+
+
+def test_pages_and_errors_in_the_clients_language(client, authority, future_slot):
+    client.cookies["willkommen_language"] = "de"
+    page = client.get(reverse("appointments:times", args=[future_slot.anliegen.slug])).content.decode()
+    assert "Schritt 2 von 3" in page
+    url = reverse("appointments:book", args=[future_slot.anliegen.slug, future_slot.pk])
+    response = client.post(url, {**details(1), "email": "kaputt"})
+    assert response.status_code == 400 and Booking.objects.count() == 0
+    client.cookies["willkommen_language"] = "ar"
+    page = client.get(reverse("appointments:index")).content.decode()
+    assert 'dir="rtl"' in page and "حجز موعد" in page
