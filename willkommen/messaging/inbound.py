@@ -12,6 +12,7 @@ checks are dropped; overlong texts are cut; control characters in subjects are r
 import email
 import email.policy
 import email.utils
+import hashlib
 import html
 import imaplib
 import logging
@@ -143,6 +144,7 @@ def handle_incoming(authority, raw, *, envelope_from=""):
         text = raw[:20000].decode("utf-8", "replace")
         flags.append("unparseable")
     text = channels.clean_text(text)
+    message_id = message_id or f"sha256:{hashlib.sha256(raw).hexdigest()}"  # no Message-ID: dedupe by content
     if message_id:
         existing = Message.objects.filter(authority=authority, external_id=message_id).first()
         if existing is not None:

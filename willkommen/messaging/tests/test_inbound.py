@@ -181,3 +181,47 @@ def test_garbage_is_kept_for_a_human_never_an_error(authority):
 )
 def test_language_guess(text, language):
     assert inbound.guess_language(text) == language
+
+
+class FakeImap:
+    """Stands in for imaplib.IMAP4_SSL: one unseen mail, records what the job does."""
+
+    instances = []
+
+    def __init__(self, host, port):
+        self.host, self.port, self.calls, self.seen = host, port, [], []
+        FakeImap.instances.append(self)
+
+    def login(self, user, password):
+        self.calls.append(("login", user))
+
+    def select(self, folder):
+        self.calls.append(("select", folder))
+
+    def search(self, charset, criterion):
+        return "OK", [b"1" if not self.seen else b""]
+
+    def fetch(self, number, parts):
+        return "OK", [(b"1 (RFC822 {100}", FakeImap.raw)]
+
+    def store(self, number, op, flags):
+        self.seen.append(number)
+
+    def logout(self):
+        self.calls.append(("logout",))
+
+
+@pytest.mark.django_db
+def test_imap_job_fetches_matches_acknowledges_and_marks_seen(authority, settings, monkeypatch):
+    person = make_person(authority, email="olena@example.org")
+    case = make_case(authority, person)
+    FakeImap.raw = _mail("olena@example.org", authority.email, f"Frage {case.number}", "Hallo").as_bytes()
+    monkeypatch.setattr(inbound.imaplib, "IMAP4_SSL", FakeImap)
+    settings.MESSAGING_IMAP_HOST = "imap.example.org"
+    settings.MESSAGING_IMAP_USER = "abh"
+    assert inbound.fetch_imap() == 1
+    imap = FakeImap.instances[-1]
+    assert imap.seen == [b"1"] and ("logout",) in imap.calls
+    incoming = Message.objects.get(direction=Direction.IN)
+    assert incoming.case == case and len(mail.outbox) == 1
+    assert inbound.fetch_imap() == 1 and Message.objects.filter(direction=Direction.IN).count() == 1  # same mail again
