@@ -63,7 +63,7 @@ def test_period_filter_and_bad_period(head, visits):
     old = today - dt.timedelta(days=40)
     response = head.get(reverse("reports:servicepoint"), {"start": old, "end": old})
     assert 'data-testid="total-visits"><bdi dir="ltr">1</bdi>' in response.content.decode()
-    bad = head.get(reverse("reports:servicepoint"), {"start": today, "end": old})
+    bad = head.get(reverse("reports:servicepoint"), {"start": today, "end": old}, HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 400 and "must not be after" in bad.content.decode()
     too_long = head.get(reverse("reports:servicepoint_csv"), {"start": today - dt.timedelta(days=800), "end": today})
     assert too_long.status_code == 400

@@ -1,11 +1,17 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from willkommen.servicepoint import services
 from willkommen.servicepoint.models import DayCounter, Outcome, Status, Ticket
 from willkommen.tenancy.models import Closure
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def issue(authority, location, category="quick_info", **kw):

@@ -106,12 +106,12 @@ def test_kiosk_post_is_rate_limited(client, station, settings):
 def test_call_display_without_js_refreshes_and_announces(client, authority, location, station):
     ticket = services.issue_ticket(authority, location, "drop_off")
     url = reverse("servicepoint:display", args=[station.display_key])
-    html = client.get(url).content.decode()
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in html
     assert 'aria-live="polite"' in html and "B001" not in html
     assert 'hx-trigger="every' in html and 'style="' not in html
     services.call_next(authority, location, counter="3")
-    html = client.get(url).content.decode()
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "B001" in html and "counter" in html
     board = client.get(reverse("servicepoint:display_board", args=[station.display_key])).content.decode()
     assert "B001" in board and 'hx-swap-oob="innerHTML"' in board
@@ -269,6 +269,7 @@ def test_drop_off_with_a_case_of_another_client_is_refused(sp_client, authority,
             "type2": "other",
             "type3": "other",
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert "another client" in response.content.decode()
