@@ -7,7 +7,7 @@ from willkommen.letters.models import FiktionParagraph
 from .models import Outcome
 from .workflow import OPEN, Status
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "kern-form-input__input"})
+DATE = forms.DateInput(attrs={"type": "date", "class": "kern-form-input__input"}, format="%Y-%m-%d")
 TEXT = forms.TextInput(attrs={"class": "kern-form-input__input"})
 AREA = forms.Textarea(attrs={"class": "kern-form-input__input", "rows": 4})
 
