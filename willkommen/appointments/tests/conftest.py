@@ -17,3 +17,12 @@ def future_slot(offer):
         .order_by("starts_at")
         .first()
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English (the source language); pages choose their own language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -82,6 +82,7 @@ def test_booking_with_proof_of_work(client, future_slot):
 
 
 def test_wrong_proof_of_work_books_nothing(client, authority, future_slot):
+    client.cookies["willkommen_language"] = "en"
     url = reverse("appointments:book", args=[future_slot.anliegen.slug, future_slot.pk])
     challenge = protection.new_challenge("127.0.0.1")
     payload = protection.solve(challenge)
