@@ -5,7 +5,7 @@ names and birth date, a residence entry by person, kind and start date."""
 
 import datetime as dt
 
-from .models import Person, ResidenceEntry
+from .models import Person, PersonAlias, ResidenceEntry
 from .services import create_person
 
 
@@ -314,6 +314,13 @@ PERSONS = [
 ]
 
 
+# Other names: (family, given, birth date) of the person -> [(kind, family, given, used until)]
+ALIASES = {
+    ("Yılmaz", "Ayşe", "1978-01-12"): [("former", "Demir", "Ayşe", "2007-06-30"), ("spelling", "Yilmaz", "Ayse", None)],
+    ("Kovalenko", "Olena", "1985-07-22"): [("spelling", "Kovalenko", "Elena", None)],
+}
+
+
 def load(authority):
     streets = ["Bahnhofstraße", "Lindenweg", "Am Markt", "Gartenstraße", "Schulstraße"]
     for index, row in enumerate(PERSONS):
@@ -349,18 +356,25 @@ def load(authority):
             )
         if person.merged_into_id:
             continue  # merged in the demo: its history lives on in the surviving record
+        # filter().exists() rather than get_or_create: after a merge a person may hold two such rows.
+        for kind, alias_family, alias_given, until in ALIASES.get((family, given, birth), []):
+            alias = {"kind": kind, "family_name": alias_family, "given_names": alias_given}
+            if not PersonAlias.objects.filter(authority=authority, person=person, **alias).exists():
+                PersonAlias.objects.create(authority=authority, person=person, valid_until=d(until), **alias)
         for kind, legal_basis, valid_from, valid_to, conditions in entries:
-            ResidenceEntry.objects.get_or_create(
+            if ResidenceEntry.objects.filter(
+                authority=authority, person=person, kind=kind, valid_from=d(valid_from)
+            ).exists():
+                continue
+            ResidenceEntry.objects.create(
                 authority=authority,
                 person=person,
                 kind=kind,
                 valid_from=d(valid_from),
-                defaults={
-                    "legal_basis": legal_basis,
-                    "valid_to": d(valid_to),
-                    "conditions": conditions,
-                    "issued_by": authority.name if kind not in ("entry", "visa") else "",
-                },
+                legal_basis=legal_basis,
+                valid_to=d(valid_to),
+                conditions=conditions,
+                issued_by=authority.name if kind not in ("entry", "visa") else "",
             )
 
 

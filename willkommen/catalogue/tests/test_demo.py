@@ -21,8 +21,8 @@ from willkommen.catalogue.models import (
     QuestionText,
 )
 from willkommen.catalogue.selectors import get_anliegen
-from willkommen.clients.models import Person, ResidenceEntry
-from willkommen.clients.services import find_duplicates
+from willkommen.clients.models import Person, PersonAlias, ResidenceEntry
+from willkommen.clients.services import find_duplicates, merge
 from willkommen.tenancy.models import Authority, Closure, Location, OpeningHours, RoutingRule, Team
 from willkommen.tenancy.services import route_to_team
 
@@ -44,6 +44,7 @@ COUNTED = [
     ChecklistItem,
     ChecklistItemText,
     Person,
+    PersonAlias,
     ResidenceEntry,
 ]
 
@@ -225,3 +226,22 @@ def test_reload_keeps_rows_and_repairs_changed_demo_text(catalogue):
     text.refresh_from_db()
     assert text.title == "Gültiger Reisepass"
     assert ChecklistItemText.objects.count() == before
+
+
+def test_client_demo_reload_after_the_demo_merge_recreates_nothing(authority):
+    from willkommen.clients import demo as clients_demo
+
+    clients_demo.load(authority)
+    mohammed = Person.objects.get(authority=authority, given_names="Mohammed")
+    muhammad = Person.objects.get(authority=authority, given_names="Muhammad")
+    entries = ResidenceEntry.objects.filter(authority=authority).count()
+    merge(mohammed, muhammad)
+    assert mohammed.residence_entries.count() == 6  # five of his own and the other record's one
+    before = counts()
+    clients_demo.load(authority)
+    assert counts() == before
+    assert ResidenceEntry.objects.filter(authority=authority).count() == entries
+    assert set(PersonAlias.objects.filter(person__given_names="Ayşe").values_list("family_name", flat=True)) == {
+        "Demir",
+        "Yilmaz",
+    }
