@@ -434,3 +434,15 @@ SERVICEPOINT_NO_SHOW_MINUTES = env_int("SERVICEPOINT_NO_SHOW_MINUTES", 5)
 SERVICEPOINT_NO_SHOW_REQUEUES = env_int("SERVICEPOINT_NO_SHOW_REQUEUES", 1)
 # SERVICEPOINT_DEFAULT_SERVICE_MINUTES: minutes per client for wait estimates until today's own figures exist.
 SERVICEPOINT_DEFAULT_SERVICE_MINUTES = env_int("SERVICEPOINT_DEFAULT_SERVICE_MINUTES", 6)
+
+# --- appointments (issue 3) ---
+# APPOINTMENTS_HORIZON_DAYS: how many days ahead slots are generated and offered.
+APPOINTMENTS_HORIZON_DAYS = env_int("APPOINTMENTS_HORIZON_DAYS", 90)
+# APPOINTMENTS_HOLD_MINUTES: how long an unconfirmed booking holds its place before it returns to the pool.
+APPOINTMENTS_HOLD_MINUTES = env_int("APPOINTMENTS_HOLD_MINUTES", 30)
+# APPOINTMENTS_REMINDER_HOURS: the reminder e-mail goes out this many hours before the appointment.
+APPOINTMENTS_REMINDER_HOURS = env_int("APPOINTMENTS_REMINDER_HOURS", 48)
+# APPOINTMENTS_BOOKING_RATE_LIMIT: booking attempts per minute and address with a solved proof of work.
+APPOINTMENTS_BOOKING_RATE_LIMIT = env_int("APPOINTMENTS_BOOKING_RATE_LIMIT", 10)
+# APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW: stricter limit for attempts without proof of work (JavaScript off).
+APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW = env_int("APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW", 3)
