@@ -11,14 +11,16 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, **options):
+        from django_otp.oath import totp
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from willkommen.accounts.demo import is_demo_device
-        from willkommen.core.testing import totp_now
 
         username = options["username"]
         devices = TOTPDevice.objects.filter(user__username=username, confirmed=True).select_related("user")
         demo_devices = [device for device in devices if is_demo_device(device)]
         if not demo_devices:
             raise CommandError(f"{username!r} is not a demo user with a demo second factor; no code is shown.")
-        self.stdout.write(totp_now(demo_devices[0]))
+        device = demo_devices[0]
+        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+        self.stdout.write(f"{code:0{device.digits}d}")
