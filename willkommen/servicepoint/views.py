@@ -160,7 +160,7 @@ def display(request, key):
 
 def display_board(request, key):
     station = _display_station(request, key)
-    return render(request, "servicepoint/_board.html", {**_board_context(station), "oob": True})
+    return render(request, "servicepoint/_board.html", _board_context(station))
 
 
 # --- desk ---------------------------------------------------------------------------------------

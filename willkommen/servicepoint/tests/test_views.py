@@ -114,7 +114,7 @@ def test_call_display_without_js_refreshes_and_announces(client, authority, loca
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "B001" in html and "counter" in html
     board = client.get(reverse("servicepoint:display_board", args=[station.display_key])).content.decode()
-    assert "B001" in board and 'hx-swap-oob="innerHTML"' in board
+    assert "B001" in board and 'id="board-announce" hidden' in board
     ticket.refresh_from_db()
     services.finish(ticket, "documents_received")
     assert "B001" not in client.get(url).content.decode()

@@ -36,9 +36,16 @@
       if (enabled) { chime(); }
     });
   }
+  // The live region is updated only when a new call arrives, so screen readers announce each
+  // call once instead of on every poll.
   document.body.addEventListener("htmx:afterSettle", function () {
     var now = latest();
-    if (now && now !== last && enabled) { chime(); }
+    if (now !== last) {
+      var source = document.getElementById("board-announce");
+      var target = document.getElementById("announce");
+      if (source && target) { target.textContent = source.textContent; }
+      if (now && enabled) { chime(); }
+    }
     last = now;
   });
 })();
