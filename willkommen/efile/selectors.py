@@ -57,11 +57,12 @@ def search(authority, query, *, person=None, persons=None, limit=50):
         return qs.none()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.db.models import F
 
         search_query = SearchQuery(query, config="german", search_type="websearch")
         return (
             qs.filter(search_vector=search_query)
-            .annotate(rank=SearchRank("search_vector", search_query))
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by("-rank", "-uploaded_at")
             .select_related("person")[:limit]
         )
