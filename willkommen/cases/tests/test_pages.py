@@ -354,3 +354,27 @@ def test_fiktion_page_issues_certificate(staff_client, case_in_review):
     letter = case_in_review.letters.get(kind="fiktion")
     pdf = staff_client.get(f"/desk/cases/{case_in_review.pk}/letters/{letter.pk}/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_urgency_filter_matches_the_urgency_ranking(authority, team, caseworker, anliegen):
+    """The indexed filter conditions select exactly the cases the SQL ranking puts at that level."""
+    from willkommen.cases.selectors import queue
+
+    today = timezone.localdate()
+    variants = [
+        {"permit_expires_on": today + dt.timedelta(days=5)},
+        {"permit_expires_on": today + dt.timedelta(days=90), "stay_at_stake": True},
+        {"due_on": today - dt.timedelta(days=2)},
+        {"due_on": today + dt.timedelta(days=2)},
+        {"due_on": today + dt.timedelta(days=40)},
+        {"due_on": today - dt.timedelta(days=2), "status": Status.DOCUMENTS_REQUESTED},
+    ]
+    for i, fields in enumerate(variants):
+        case, _ = services.open_case(authority, person=make_person(authority, f"U{i}"), anliegen=anliegen, team=team)
+        for key, value in {"assignee": caseworker, **fields}.items():
+            setattr(case, key, value)
+        case.save()
+    ranked = {c.pk: c.urgency for c in queue(caseworker, authority, scope="team")}
+    for level in range(5):
+        filtered = {c.pk for c in queue(caseworker, authority, scope="team", urgency=level)}
+        assert filtered == {pk for pk, u in ranked.items() if u == level}, level
