@@ -250,3 +250,12 @@ def test_ten_megabyte_portal_message_is_refused_and_subject_injection_neutralise
     response = client.post(PORTAL, {"subject": "Hallo\r\nBcc: a@example.org", "body": "Text"})
     assert response.status_code == 302
     assert Message.objects.get().subject == "Hallo Bcc: a@example.org"
+
+
+def test_portal_in_arabic_is_right_to_left(client, authority, person, settings):
+    sign_in_client(client, authority, person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    services.staff_reply(authority, person, subject="Termin", body="Am 15.03.2027", author=None)
+    page = client.get(PORTAL).content.decode()
+    assert 'dir="rtl"' in page and "رسالتك" in page and "messaging/messaging.css" in page
+    assert '<bdi dir="ltr">' in page  # dates isolated inside right-to-left text
