@@ -196,6 +196,12 @@ def _person_for(application):
     )
 
 
+def case_key(application, key):
+    """The idempotency key stored on the case: namespaced by the application, so two clients who happen
+    to choose the same key never receive each other's case."""
+    return f"app:{application.public_id.hex}:{key}"[:80]
+
+
 def submit(application, *, idempotency_key, status_url=""):
     """Turn a draft into a case, exactly once: one transaction, the application row locked, and the
     idempotency key on the case. Repeats return the same case and the same access code."""
@@ -203,7 +209,7 @@ def submit(application, *, idempotency_key, status_url=""):
     from willkommen.cases.services import open_case
     from willkommen.tenancy.services import route_to_team
 
-    key = (idempotency_key or "").strip()[:80]
+    key = (idempotency_key or "").strip()[:43]
     if not key:
         raise SubmitRefused([_("The request is missing its idempotency key.")])
     with transaction.atomic():
@@ -225,11 +231,10 @@ def submit(application, *, idempotency_key, status_url=""):
             source=CaseSource.ONLINE,
             answers=app.answers,
             team=team,
-            idempotency_key=key,
+            idempotency_key=case_key(app, key),
         )
-        if code is None:  # the key was used before, by another application of this authority
-            other = Application.objects.filter(authority=authority, case=case).first()
-            return SubmitResult(case, unseal_code(other) if other else None, created=False)
+        if code is None:  # cannot happen with keys namespaced by application; never hand out another case
+            raise SubmitRefused([_("This request was already used for another application.")])
         for upload in app.uploads.all():
             document = efile_services.register_stored_file(
                 authority,
@@ -249,7 +254,7 @@ def submit(application, *, idempotency_key, status_url=""):
         app.status = ApplicationStatus.SUBMITTED
         app.case = case
         app.person = person
-        app.idempotency_key = key
+        app.idempotency_key = key[:80]
         app.submitted_at = case.received_at
         app.sealed_code = seal_code(app, code)
         app.save()

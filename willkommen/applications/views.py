@@ -248,7 +248,7 @@ def review(request, public_id):
         if request.POST.get("acknowledge") == "yes" and application.consent_at is None:
             services.acknowledge_information(application)
         try:
-            result = services.submit(
+            services.submit(
                 application,
                 idempotency_key=request.POST.get("idempotency_key", ""),
                 status_url=request.build_absolute_uri(reverse("applications:status_login")),
@@ -256,11 +256,7 @@ def review(request, public_id):
         except services.SubmitRefused as exc:
             problems = exc.problems
         else:
-            _remember(request, application)
-            owner = Application.objects.filter(authority=request.authority, case=result.case).first() or application
-            if owner.pk != application.pk:
-                _remember(request, owner)
-            return redirect("applications:receipt", public_id=owner.public_id)
+            return redirect("applications:receipt", public_id=application.public_id)
     return render(
         request,
         "applications/review.html",

@@ -120,3 +120,21 @@ def test_staff_file_api(client, staff_client, anliegen, routed_team, caseworker,
     verified_login(client, stranger)
     assert client.get(f"/a/beta/api/v1/efile/persons/{case.person_id}/documents/").status_code == 404
     assert client.get(f"/a/beta/api/v1/efile/documents/{doc_id}/content/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_same_key_from_two_clients_never_shares_a_case(client, anliegen):
+    first = create(client).json()
+    second = create(client, personal={**PERSONAL, "family_name": "Andere", "email": "b@example.org"}).json()
+    one = client.post(
+        f"/a/alpha/api/v1/applications/{first['id']}/submit/",
+        HTTP_IDEMPOTENCY_KEY="1",
+        HTTP_X_APPLICATION_TOKEN=first["token"],
+    ).json()
+    two = client.post(
+        f"/a/alpha/api/v1/applications/{second['id']}/submit/",
+        HTTP_IDEMPOTENCY_KEY="1",
+        HTTP_X_APPLICATION_TOKEN=second["token"],
+    ).json()
+    assert one["case_number"] != two["case_number"] and one["access_code"] != two["access_code"]
+    assert Case.objects.count() == 2
