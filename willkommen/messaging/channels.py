@@ -107,6 +107,17 @@ def portal_link(authority):
     return f"{base}/a/{authority.slug}/messages/"
 
 
+def short_text(message, key):
+    """The text for SMS or messenger: the content when the client chose this channel, else only a notice."""
+    person = message.person
+    if person is None or person.preferred_channel == key or "content_by_email" in message.flags:
+        return f"{message.subject}\n\n{message.body}".strip()
+    language = message.language if message.language in template_texts.PORTAL_NOTICE else "de"
+    values = {"authority": message.authority.name, "link": portal_link(message.authority)}
+    subject, body = template_texts.PORTAL_NOTICE[language]
+    return f"{subject.format(**values)}\n{body.format(**values)}"
+
+
 def notice_email(message, to):
     """The e-mail that tells the client about a portal message: a link, never the content."""
     language = message.language if message.language in template_texts.PORTAL_NOTICE else "de"
@@ -195,7 +206,7 @@ class SmsChannel(ChannelAdapter):
             raise PermanentFailure("no phone number")
         account = setting("MESSAGING_SMS_ACCOUNT", "willkommen")
         token = setting("MESSAGING_SMS_TOKEN", "")
-        text = f"{message.subject}\n{message.body}".strip()[:1600]
+        text = short_text(message, self.key)[:1600]
         data = urllib.parse.urlencode({"To": to, "From": setting("MESSAGING_SMS_FROM", "Willkommen"), "Body": text})
         auth = base64.b64encode(f"{account}:{token}".encode()).decode()
         status, body = _http_post(
@@ -227,7 +238,7 @@ class MessengerChannel(ChannelAdapter):
         if not to:
             raise PermanentFailure("no phone number")
         payload = {
-            "message": f"{message.subject}\n\n{message.body}".strip(),
+            "message": short_text(message, self.key),
             "number": setting("MESSAGING_SIGNAL_NUMBER", ""),
             "recipients": [to],
         }

@@ -177,3 +177,19 @@ def test_idempotency_key_stores_and_sends_once(authority, django_capture_on_comm
         first = services.send_message(authority, email="a@example.org", subject="S", body="B", idempotency_key="k1")
         second = services.send_message(authority, email="a@example.org", subject="S", body="B", idempotency_key="k1")
     assert first.pk == second.pk and len(mail.outbox) == 1
+
+
+def test_sms_for_a_client_who_did_not_choose_sms_carries_only_a_link(
+    authority, gateway, django_capture_on_commit_callbacks
+):
+    person = make_person(
+        authority, preferred_channel="email", email="", phone="+49 151 5555555", preferred_language="tr"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.send_to_client(
+            authority, email="", subject="Karar", body="Gizli içerik", person=person, language="tr"
+        )
+    message.refresh_from_db()
+    assert message.channel == Channel.SMS and message.status == Status.SENT
+    text = gateway.delivered[0]["Body"]
+    assert "Gizli içerik" not in text and "/a/alpha/messages/" in text and "Portalda" in text
