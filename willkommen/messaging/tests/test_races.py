@@ -1,0 +1,38 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from willkommen.messaging import services
+from willkommen.messaging.models import Channel, Direction, Message, Status
+
+from .conftest import make_person
+
+
+@pytest.mark.postgres
+def test_two_workers_delivering_the_same_message_send_it_once(transactional_db, authority, gateway):
+    person = make_person(authority, preferred_channel="sms", phone="+49 151 3333333")
+    message = Message.objects.create(
+        authority=authority, person=person, direction=Direction.OUT, channel=Channel.SMS, subject="S", body="B"
+    )
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait()
+            services.deliver(message.pk)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.attempts == 1
+    assert len(gateway.delivered) == 1 and message.delivery_attempts.count() == 1
