@@ -75,7 +75,7 @@ class Timeline(CaseMixin, APIView):
     @extend_schema(responses=TimelineSerializer(many=True))
     def get(self, request, pk):
         case = self.case()
-        return Response(TimelineSerializer(selectors.timeline(case), many=True).data)
+        return Response(TimelineSerializer(selectors.full_timeline(case), many=True).data)
 
 
 class Transitions(CaseMixin, APIView):

@@ -131,3 +131,28 @@ def lead_team_ids(user, authority):
 
 def timeline(case):
     return TimelineEntry.objects.filter(authority_id=case.authority_id, case=case).select_related("actor")
+
+
+def full_timeline(case):
+    """The case's timeline with the documents of the e-file filed for the case (uploads by the client,
+    ServicePoint scans) merged in by time. Letters are already on the timeline as letters."""
+    entries = list(timeline(case))
+    try:
+        from willkommen.efile.selectors import documents_for_case
+    except ImportError:
+        return entries
+    letter_sources = {"letter"}
+    for document in documents_for_case(case.authority, case).exclude(source__in=letter_sources):
+        entries.append(
+            TimelineEntry(
+                authority_id=case.authority_id,
+                case=case,
+                at=document.uploaded_at,
+                kind="document",
+                actor_label=document.get_source_display(),
+                text=document.title or document.original_name,
+                data={"document_id": document.pk, "document_type": document.document_type},
+            )
+        )
+    entries.sort(key=lambda e: e.at)
+    return entries

@@ -119,7 +119,7 @@ def detail(request, pk):
 
     context = {
         "case": case,
-        "timeline": selectors.timeline(case),
+        "timeline": selectors.full_timeline(case),
         "transitions": [t for t in services.available_transitions(case, request.user) if not t.needs_form],
         "can_work": request.user.can("cases.work"),
         "can_approve": request.user.can("cases.approve"),

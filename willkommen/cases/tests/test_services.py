@@ -277,3 +277,28 @@ def test_person_in_other_language_gets_german_only_when_german(authority, team, 
     case, _ = services.open_case(authority, person=person, anliegen=anliegen, team=team)
     services.request_documents(case, caseworker, items=["passport"])
     assert case.letters.get().languages == "de"
+
+
+def test_uploaded_documents_appear_on_the_timeline(open_a_case, caseworker, staff_client):
+    efile = pytest.importorskip("willkommen.efile.services")
+    from weasyprint import HTML
+
+    case = open_a_case()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = HTML(string="<p>Immatrikulation</p>").write_pdf()
+    efile.add_document(
+        case.authority,
+        case.person,
+        SimpleUploadedFile("enrolment.pdf", pdf, content_type="application/pdf"),
+        document_type="enrolment",
+        source="upload",
+        case=case,
+        title="Immatrikulation",
+    )
+    from willkommen.cases.selectors import full_timeline
+
+    kinds = [(e.kind, e.text) for e in full_timeline(case)]
+    assert ("document", "Immatrikulation") in kinds
+    response = staff_client.get(f"/api/v1/cases/{case.pk}/timeline/")
+    assert any(e["kind"] == "document" and e["text"] == "Immatrikulation" for e in response.json())
