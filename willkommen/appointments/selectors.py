@@ -74,7 +74,30 @@ def free_slots(
         qs = qs.filter(public_free | released_urgent)
     elif channel == "invitation":
         qs = qs.filter(public_free | Q(invitation_taken__lt=F("invitation_places")))
-    return [slot for slot in qs.order_by("starts_at", "location_id") if waiting_room_free(slot) > 0]
+    from . import capacity
+
+    slots = list(qs.order_by("starts_at", "location_id"))
+    if not slots:
+        return []
+    # The waiting-room windows of all these slots in one query (not one per slot).
+    taken = {
+        (location_id, start): value
+        for location_id, start, value in WaitingWindow.objects.filter(
+            authority=authority,
+            location_id__in={s.location_id for s in slots},
+            starts_at__gte=capacity.windows(slots[0].starts_at, slots[0].ends_at)[0],
+            starts_at__lt=max(s.ends_at for s in slots),
+            taken__gt=0,
+        ).values_list("location_id", "starts_at", "taken")
+    }
+    return [slot for slot in slots if _room_left(slot, taken) > 0]
+
+
+def _room_left(slot, taken):
+    from . import capacity
+
+    used = max((taken.get((slot.location_id, w), 0) for w in capacity.windows(slot.starts_at, slot.ends_at)), default=0)
+    return slot.location.waiting_room_cap - used
 
 
 def waiting_room_free(slot):

@@ -175,6 +175,11 @@ def test_waiting_room_cap_limits_all_anliegen_together(authority):
     )
     assert taken[local(MONDAY, 9)] == 2 and taken[local(MONDAY, 9, 15)] == 3 and taken[local(MONDAY, 9, 30)] == 1
     assert max(taken.values()) <= location.waiting_room_cap
+    # The free-slot search hides the full windows as well.
+    from willkommen.appointments.selectors import free_slots
+
+    listed = {s.pk for s in free_slots(authority, work.anliegen, date_from=MONDAY, date_to=MONDAY, now=now)}
+    assert work_915.pk not in listed and work_930.pk in listed
 
 
 def test_windows_cover_the_whole_appointment():
