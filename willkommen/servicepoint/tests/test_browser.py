@@ -57,6 +57,16 @@ def test_visit_from_kiosk_to_figures(page, browser, live_server, authority, loca
     assert violations == [], format_violations(violations)
     screen.close()
 
+    # The same screen with JavaScript switched off: the server-rendered page shows the call and
+    # refreshes itself through <noscript><meta http-equiv="refresh"> (axe ran on the same markup above).
+    plain = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 720})
+    still = plain.new_page()
+    still.goto(f"{base}{reverse('servicepoint:display', args=[station.display_key])}")
+    assert still.locator("[data-testid=called-number]", has_text=number).count() == 1
+    assert number in still.locator("#announce").inner_text()
+    assert still.locator("noscript").count() >= 1
+    plain.close()
+
     # 3. The documents are scanned into the file and a receipt is produced.
     from .conftest import png_bytes
 
