@@ -164,3 +164,12 @@ def test_postgres_full_text_search_with_german_stemming(authority, person):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'efile_document_search_gin'")
         assert "gin" in cursor.fetchone()[0].lower()
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent(authority, person):
+    from willkommen.efile import demo
+
+    demo.load(authority)
+    demo.load(authority)
+    assert Document.objects.filter(authority=authority, title=demo.DEMO_TITLE).count() == 1
