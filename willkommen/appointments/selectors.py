@@ -100,6 +100,24 @@ def _room_left(slot, taken):
     return slot.location.waiting_room_cap - used
 
 
+def days_with_places(authority, anliegen, location, date_from, date_to, now=None):
+    """Local dates with at least one slot with a free public place (the waiting-room cap is checked
+    only for the day shown, so this is cheap over the whole horizon)."""
+    now = now or timezone.now()
+    qs = Slot.objects.filter(
+        authority=authority,
+        anliegen=anliegen,
+        location=location,
+        withdrawn=False,
+        starts_at__gt=now,
+        starts_at__gte=day_bounds(date_from)[0],
+        starts_at__lt=day_bounds(date_to)[1],
+    ).filter(
+        Q(public_taken__lt=F("public_places")) | Q(reserve_release_at__lte=now, urgent_taken__lt=F("urgent_places"))
+    )
+    return sorted({timezone.localtime(value).date() for value in qs.values_list("starts_at", flat=True)})
+
+
 def waiting_room_free(slot):
     from . import capacity
 

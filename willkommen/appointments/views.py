@@ -101,14 +101,15 @@ def times(request, slug):
     location_id = request.GET.get("location")
     location = next((loc for loc in locations if str(loc.pk) == location_id), locations[0] if locations else None)
     today = timezone.localdate()
-    free = selectors.free_slots(
-        request.authority, anliegen, location=location, date_from=today, date_to=today + dt.timedelta(days=90)
-    )
-    days = sorted({timezone.localtime(s.starts_at).date() for s in free})
+    days = selectors.days_with_places(request.authority, anliegen, location, today, today + dt.timedelta(days=90))
     chosen = _parse_date(request.GET.get("date"))
     if chosen not in days:
         chosen = days[0] if days else None
-    day_slots = [s for s in free if timezone.localtime(s.starts_at).date() == chosen]
+    day_slots = (
+        selectors.free_slots(request.authority, anliegen, location=location, date_from=chosen, date_to=chosen)
+        if chosen
+        else []
+    )
     return render(
         request,
         "appointments/times.html",
