@@ -66,6 +66,9 @@ def load(authority):
             case.discretionary = True
             case.save(update_fields=["discretionary"])
             start, end = services.proposed_validity(case)
+            # Family reunification has no fixed longest validity (it ends with the sponsor's permit):
+            # the demo sponsor holds a permit for two more years.
+            end = end or services.add_months(start, 24)
             services.draft_decision(
                 case,
                 worker,

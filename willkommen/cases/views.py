@@ -158,8 +158,8 @@ def _back(pk):
     return redirect("cases:detail", pk=pk)
 
 
-@require_POST
 @desk_view("cases.work")
+@require_POST
 def take_transition(request, pk, name):
     case = _case(request, pk)
     t = workflow.get(name)
@@ -182,8 +182,8 @@ def take_transition(request, pk, name):
     return _back(pk)
 
 
-@require_POST
 @desk_view("cases.work")
+@require_POST
 def add_note(request, pk):
     case = _case(request, pk)
     form = NoteForm(request.POST)
@@ -193,8 +193,8 @@ def add_note(request, pk):
     return _back(pk)
 
 
-@require_POST
 @desk_view("cases.work")
+@require_POST
 def write_message(request, pk):
     case = _case(request, pk)
     form = MessageForm(request.POST)
@@ -205,8 +205,8 @@ def write_message(request, pk):
     return _back(pk)
 
 
-@require_POST
 @desk_view("cases.work")
+@require_POST
 def set_flags(request, pk):
     case = _case(request, pk)
     form = FlagsForm(request.POST)
@@ -310,8 +310,8 @@ def decision(request, pk):
     return render(request, "cases/decision.html", context)
 
 
-@require_POST
 @desk_view("cases.approve")
+@require_POST
 def review(request, pk):
     case = _case(request, pk)
     form = ReviewForm(request.POST)
@@ -367,8 +367,8 @@ def fiktion(request, pk):
     )
 
 
-@require_POST
 @desk_view("cases.work")
+@require_POST
 def extend_fiktion(request, pk, certificate_id):
     from willkommen.letters.services import LetterError
     from willkommen.letters.services import extend_fiktion as extend

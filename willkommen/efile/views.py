@@ -128,8 +128,8 @@ def content(request, pk):
     return response
 
 
-@require_POST
 @desk_view("cases.work")
+@require_POST
 def verify(request, pk):
     doc = _document(request, pk)
     valid_until = None

@@ -173,8 +173,8 @@ def _default_subject(person):
         return _("Message from your foreigners' authority")
 
 
-@require_POST
 @desk_view("messaging.send")
+@require_POST
 def desk_reply(request, pk):
     person = _person_or_404(request, pk)
     form = StaffReplyForm(request.POST, request.FILES)
@@ -217,8 +217,8 @@ def desk_reply(request, pk):
     return _render_thread(request, person, form, PhoneNoteForm(prefix="note"), status=400)
 
 
-@require_POST
 @desk_view("messaging.send")
+@require_POST
 def desk_phone_note(request, pk):
     person = _person_or_404(request, pk)
     form = PhoneNoteForm(request.POST, prefix="note")
@@ -260,8 +260,8 @@ def desk_inbox(request):
     )
 
 
-@require_POST
 @desk_view("clients.view")
+@require_POST
 def desk_assign(request, pk):
     message = Message.objects.filter(authority=request.authority, pk=pk, status=Status.UNASSIGNED).first()
     if message is None:
@@ -306,8 +306,8 @@ def desk_failures(request):
     )
 
 
-@require_POST
 @desk_view("messaging.send")
+@require_POST
 def desk_retry(request, pk):
     message = Message.objects.filter(
         authority=request.authority, pk=pk, status__in=[Status.FAILED, Status.RETRYING]
@@ -323,8 +323,8 @@ def desk_print_queue(request):
     return render(request, "messaging/desk_print_queue.html", {"letters": selectors.print_queue(request.authority)})
 
 
-@require_POST
 @desk_view("messaging.send")
+@require_POST
 def desk_printed(request, pk):
     message = Message.objects.filter(authority=request.authority, pk=pk, status=Status.PRINT_QUEUED).first()
     if message is None:
@@ -392,8 +392,8 @@ def desk_interpreters(request):
     )
 
 
-@require_POST
 @desk_view("appointments.manage")
+@require_POST
 def desk_book_interpreter(request):
     form = BookingForm(request.POST, authority=request.authority)
     if form.is_valid():

@@ -10,6 +10,7 @@ def login(client, username, password=PASSWORD, prefix=""):
 
 
 def test_password_then_totp_opens_the_desk(client, caseworker):
+    client.cookies["willkommen_language"] = "en"
     response = login(client, "clara")
     assert response.status_code == 302 and "/desk/login/verify/" in response["Location"]
     # Password alone does not open the desk.
@@ -53,6 +54,7 @@ def test_first_login_sets_up_totp_and_recovery_codes(client, authority):
 
 
 def test_lockout_after_repeated_failures(client, caseworker, settings):
+    client.cookies["willkommen_language"] = "en"
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert login(client, "clara", "wrong password").status_code == 200
     assert login(client, "clara", "wrong password").status_code == 429
