@@ -30,8 +30,38 @@ def drafts_for_email(authority, email):
 
 
 def case_checklist(case, language):
+    """The client's checklist for the case, plus any item the caseworker asked for that the answers
+    alone did not call for."""
     anliegen = catalogue_selectors.get_anliegen(case.authority, case.anliegen.slug)
-    return build(anliegen, case.answers or {}, language).entries
+    entries = build(anliegen, case.answers or {}, language).entries
+    request = _open_request(case)
+    extra = set(request.items or []) - {e.key for e in entries} if request else set()
+    if extra:
+        everything = build_all(anliegen, language)
+        entries += [e for e in everything if e.key in extra]
+    return entries
+
+
+def build_all(anliegen, language):
+    """Every checklist item of the Anliegen, whatever the answers."""
+    from willkommen.catalogue.checklist import ChecklistEntry
+    from willkommen.catalogue.texts import pick
+
+    return [
+        ChecklistEntry(
+            key=item.key,
+            title=(text.title if text else item.key),
+            explanation=(text.explanation if text else ""),
+            required=item.required,
+            document_type=item.document_type,
+        )
+        for item in anliegen.checklist_items.all()
+        for text in [pick(item.texts.all(), language)]
+    ]
+
+
+def _open_request(case):
+    return case.document_requests.filter(authority_id=case.authority_id, fulfilled_at__isnull=True).first()
 
 
 def _entry_type(entry):
@@ -45,11 +75,37 @@ def received_and_missing(case, language):
     have = {d.document_type for d in documents} | verified_document_types(
         case.authority, case.person, timezone.localdate()
     )
-    missing = [e for e in case_checklist(case, language) if e.required and _entry_type(e) not in have]
+    requested = open_request_items(case)
+    missing = [
+        e
+        for e in case_checklist(case, language)
+        if (e.required and _entry_type(e) not in have) or (e.key in requested and not requested[e.key])
+    ]
     return documents, missing
 
 
+def open_request_items(case):
+    """{checklist key: delivered since the request?} for the case's open request for documents: items the
+    caseworker found missing or insufficient count as delivered only by a document filed after the request."""
+    request = _open_request(case)
+    if request is None:
+        return {}
+    entries = {item.key: item for item in case.anliegen.checklist_items.all()}
+    filed_since = set(
+        documents_for_case(case.authority, case)
+        .filter(uploaded_at__gte=request.requested_at)
+        .values_list("document_type", flat=True)
+    )
+    return {
+        key: (_entry_type(entries[key]) if key in entries else key) in filed_since for key in (request.items or [])
+    }
+
+
 def expected_decision_date(case):
+    """The decision deadline the case room keeps (moved by stopped clocks); before the case has one,
+    the Anliegen's target from the day of arrival."""
+    if getattr(case, "due_on", None):
+        return case.due_on
     return timezone.localtime(case.received_at).date() + dt.timedelta(days=case.anliegen.target_days or 14)
 
 
@@ -90,16 +146,33 @@ def plain_status(status):
             _("Your application is being checked."),
             _("Your caseworker is checking your documents."),
         ),
-        "waiting_for_client": (
+        "documents_requested": (
             _("We are waiting for documents or information from you."),
             _("Please send what is missing (see below)."),
         ),
-        "appointment": (
-            _("We have invited you to an appointment."),
-            _("Please come to the appointment; bring your original documents."),
+        "waiting_other_authority": (
+            _("We are waiting for the answer of another authority."),
+            _("Your caseworker continues as soon as the answer arrives. You need to do nothing."),
+        ),
+        "decision_drafted": (
+            _("A decision is being prepared."),
+            _("Your caseworker completes the decision. You will receive a letter."),
+        ),
+        "awaiting_approval": (
+            _("A decision is being prepared."),
+            _("A second caseworker checks the decision. You will receive a letter."),
         ),
         "decided": (_("A decision has been made."), _("You will receive a letter.")),
         "closed": (_("Your case is closed."), _("Nothing more is needed from you.")),
+        "suspended": (
+            _("Your case is paused."),
+            _("Your caseworker will tell you when and why it continues."),
+        ),
+        "transferred": (
+            _("Your case was handed over to another authority."),
+            _("The other authority will contact you."),
+        ),
+        "withdrawn": (_("Your application was withdrawn."), _("Nothing more is needed from you.")),
     }
     return texts.get(status, (_("Your application is being processed."), _("Your caseworker works on it.")))
 
@@ -143,7 +216,13 @@ def status_context(case, language):
         "interim_days": case.anliegen.interim_answer_days,
         "history": message_history(case),
         "application": application,
+        "letters": client_letters(case),
     }
+
+
+def client_letters(case):
+    """Letters of this case the client may download on the status page (decisions, certificates...)."""
+    return list(case.letters.filter(authority_id=case.authority_id, visible_to_client=True).order_by("-created_at"))
 
 
 def receipt_sections(case, application, languages):

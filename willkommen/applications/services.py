@@ -274,7 +274,7 @@ def add_missing_document(case, checklist_key, uploaded_file, language):
     entries = {e.key: e for e in case_checklist(case, language)}
     if checklist_key not in entries:
         raise UploadRejected(_("This document is not asked for in your application."))
-    return efile_services.add_document(
+    document = efile_services.add_document(
         case.authority,
         case.person,
         uploaded_file,
@@ -282,6 +282,24 @@ def add_missing_document(case, checklist_key, uploaded_file, language):
         source="upload",
         case=case,
     )
+    _resume_when_request_fulfilled(case)
+    return document
+
+
+def _resume_when_request_fulfilled(case):
+    """When the client has now sent everything the caseworker asked for, the case goes back to review
+    and its clock restarts (cases room); partial deliveries leave the request open."""
+    from willkommen.cases import services as case_services
+    from willkommen.cases.workflow import Status
+
+    from .selectors import open_request_items
+
+    case.refresh_from_db(fields=["status"])
+    if case.status != Status.DOCUMENTS_REQUESTED:
+        return
+    items = open_request_items(case)
+    if items and all(items.values()):
+        case_services.documents_received(case, note=_("All requested documents were uploaded by the client."))
 
 
 # --- cleanup --------------------------------------------------------------------------------------

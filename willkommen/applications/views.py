@@ -430,6 +430,32 @@ def status_upload(request):
     return redirect(f"{reverse('applications:status')}?case={case.number}")
 
 
+def status_letter(request, pk):
+    """A letter of the client's case (decision, certificate...) as PDF; 404 for anything else."""
+    from willkommen.letters.models import Letter
+
+    _require_authority(request)
+    cases = _client_cases(request)
+    if cases is None:
+        return redirect("applications:status_login")
+    letter = Letter.objects.filter(
+        authority=request.authority, pk=pk, visible_to_client=True, case__in=cases.values("pk")
+    ).first()
+    if letter is None:
+        raise Http404
+    record(
+        authority=request.authority,
+        action="download",
+        person_id=letter.person_id,
+        obj=letter,
+        request=request,
+        purpose="letter downloaded by the client",
+    )
+    response = HttpResponse(letter.file.open("rb").read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter.kind}-{letter.pk}.pdf"'
+    return response
+
+
 def status_export(request):
     """GDPR Art. 15: the client's own copy of their file and case data."""
     from willkommen.cases.selectors import cases_of_person
