@@ -61,7 +61,7 @@ def test_casework_from_queue_to_approved_decision(browser, live_server, authorit
     case.refresh_from_db()
     assert case.status == Status.DOCUMENTS_REQUESTED and outbox[-1]["language"] == "ar"
 
-    client = browser.new_context(locale="ar", viewport={"width": 412, "height": 915})
+    client = browser.new_context(locale="ar", viewport={"width": 412, "height": 915}, bypass_csp=True)
     cpage = client.new_page()
     cpage.set_default_timeout(15000)
     cpage.goto(f"{base}/status/")
@@ -77,9 +77,11 @@ def test_casework_from_queue_to_approved_decision(browser, live_server, authorit
     from willkommen.efile.models import Document
 
     assert Document.objects.filter(case=case, document_type="enrolment").exists()
+    case.refresh_from_db()
+    assert case.status == Status.IN_REVIEW  # everything asked for arrived: back in review, clock running
 
     page.goto(f"{base}/desk/cases/{case.pk}/")
-    page.locator("form[action$='/do/documents_received/'] button").click()
+    assert page.locator("form[action$='/do/documents_received/'] button").count() == 0
     page.locator("a[href$='/decision/']").click()
     page.locator("input[name=outcome][value=grant]").check()
     page.locator("#id_reasoning").fill("Die Voraussetzungen des § 30 AufenthG liegen vor.")
@@ -104,5 +106,14 @@ def test_casework_from_queue_to_approved_decision(browser, live_server, authorit
 
     cpage.reload()
     assert cpage.locator(".case-state").inner_text().strip()
+    # The decision notice is on the client's status page and downloads as the same PDF.
+    link = cpage.locator(f"a[href$='/status/letter/{letter.pk}.pdf']")
+    assert link.count() == 1
+    download = cpage.request.get(
+        link.get_attribute("href") if "://" in link.get_attribute("href") else base + link.get_attribute("href")
+    )
+    assert download.status == 200 and download.body() == letter.file.open("rb").read()
+    violations = axe_violations(cpage)
+    assert violations == [], format_violations(violations)
     staff.close()
     client.close()
