@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
@@ -478,7 +479,9 @@ def team(request):
                 actor=request.user,
                 assignee=form.cleaned_data["assignee"],
             )
-            messages.success(request, _("%(count)d cases reassigned.") % {"count": count})
+            messages.success(
+                request, ngettext("%(count)d case reassigned.", "%(count)d cases reassigned.", count) % {"count": count}
+            )
             return redirect("cases:team")
         status = 400
     else:
