@@ -1,8 +1,8 @@
 """Translation catalog helper for translators and reviewers (uses polib).
 
-    python scripts/po_tool.py missing <room> <lang>          list untranslated or fuzzy msgids as JSON
-    python scripts/po_tool.py fill <room> <lang> <file.json>  set translations from {msgid: msgstr}, clear fuzzy
-    python scripts/po_tool.py stats                           untranslated/total per room and language
+python scripts/po_tool.py missing <room> <lang>          list untranslated or fuzzy msgids as JSON
+python scripts/po_tool.py fill <room> <lang> <file.json>  set translations from {msgid: msgstr}, clear fuzzy
+python scripts/po_tool.py stats                           untranslated/total per room and language
 """
 
 import json

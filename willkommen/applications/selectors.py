@@ -96,9 +96,7 @@ def open_request_items(case):
         .filter(uploaded_at__gte=request.requested_at)
         .values_list("document_type", flat=True)
     )
-    return {
-        key: (_entry_type(entries[key]) if key in entries else key) in filed_since for key in (request.items or [])
-    }
+    return {key: (_entry_type(entries[key]) if key in entries else key) in filed_since for key in (request.items or [])}
 
 
 def expected_decision_date(case):

@@ -65,9 +65,7 @@ def test_client_sees_and_downloads_only_own_visible_letters(client, submitted, a
     case, code = submitted
 
     def letter(visible, title):
-        item = Letter(
-            authority=authority, person=case.person, case=case, kind="decision", languages="de", title=title
-        )
+        item = Letter(authority=authority, person=case.person, case=case, kind="decision", languages="de", title=title)
         item.visible_to_client = visible
         item.file.save(f"{title}.pdf", ContentFile(b"%PDF-1.4 " + title.encode()), save=False)
         item.save()
