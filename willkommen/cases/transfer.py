@@ -88,20 +88,10 @@ def _date(value):
 
 
 def xauslaender_export(case):
-    """Person and case data shaped after the XAusländer information model (JSON-ready dict)."""
-    person = case.person
-    residence = [
-        {
-            "art": entry.kind,
-            "rechtsgrundlage": entry.legal_basis,
-            "gueltigAb": _date(entry.valid_from),
-            "gueltigBis": _date(entry.valid_to),
-            "nebenbestimmungen": entry.conditions,
-            "dokumentnummer": entry.document_number,
-            "ausstellendeBehoerde": entry.issued_by,
-        }
-        for entry in person.residence_entries.all().order_by("valid_from")
-    ]
+    """Person and case data shaped after the XAusländer information model (JSON-ready dict). The
+    person part is the clients room's one mapping (``clients.xauslaender.person``)."""
+    from willkommen.clients.xauslaender import person as person_record
+
     decisions = [
         {
             "entscheidung": d.outcome,
@@ -113,29 +103,13 @@ def xauslaender_export(case):
         }
         for d in case.decisions.filter(state=DecisionState.FINAL)
     ]
+    person = person_record(case.person)
     return {
         "schema": "xauslaender-shaped/1",
         "erstelltAm": timezone.now().isoformat(),
         "absender": {"behoerde": case.authority.name, "kennung": case.authority.slug},
-        "person": {
-            "name": {
-                "familienname": person.family_name,
-                "vorname": person.given_names,
-                "familiennameOriginalschrift": person.family_name_native,
-                "vornameOriginalschrift": person.given_names_native,
-                "geburtsname": person.birth_name,
-            },
-            "geburt": {
-                "datum": _date(person.date_of_birth),
-                "ort": person.place_of_birth,
-                "staat": person.country_of_birth,
-            },
-            "geschlecht": person.sex,
-            "staatsangehoerigkeit": list(person.nationalities or []),
-            "anschrift": {"strasse": person.street, "plz": person.postal_code, "ort": person.city},
-            "einreisedatum": _date(person.entry_date),
-        },
-        "aufenthalt": {"aufenthaltsstatus": residence},
+        "person": person,
+        "aufenthalt": {"aufenthaltsstatus": person["aufenthaltsstatus"]},
         "antrag": {
             "aktenzeichen": case.number,
             "eingangsdatum": _date(timezone.localtime(case.received_at).date()),

@@ -250,7 +250,7 @@ def test_transfer_records_both_sides_and_exports(authority, other_authority, ope
     assert new_case.timeline.filter(kind=TimelineKind.TRANSFER).get().data["from_case"] == case.number
     export = xauslaender_export(case)
     assert export["person"]["name"]["familienname"] == "Haddad"
-    assert export["person"]["staatsangehoerigkeit"] == ["SYR"]
+    assert export["person"]["staatsangehoerigkeiten"] == ["SYR"]
     assert export["antrag"]["aktenzeichen"] == case.number
     for key in ("person", "aufenthalt", "antrag", "entscheidung"):
         assert key in export
