@@ -213,7 +213,11 @@ def submit(application, *, idempotency_key, status_url=""):
     if not key:
         raise SubmitRefused([_("The request is missing its idempotency key.")])
     with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("anliegen", "authority").get(pk=application.pk)
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("anliegen", "authority")
+            .get(pk=application.pk)
+        )
         if app.case_id:
             return SubmitResult(app.case, unseal_code(app), created=False)
         problems = blocking_problems(app)

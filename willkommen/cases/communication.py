@@ -248,7 +248,11 @@ def send_auto_message(case, on=None):
 
     on = on or timezone.localdate()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("person", "anliegen", "authority").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("person", "anliegen", "authority")
+            .get(pk=case.pk)
+        )
         kind = auto_message_due(case, on)
         if kind is None:
             return None
