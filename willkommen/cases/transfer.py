@@ -10,6 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from willkommen.efile import services as efile_services
+from willkommen.efile.models import ArchiveReason
+
 from .models import DecisionState, TimelineKind
 from .services import CaseError, _require, add_entry, open_case, transition
 
@@ -62,12 +65,27 @@ def transfer_case(case, target_authority, actor, *, reason="", new_address=None)
         new_case.stay_at_stake = case.stay_at_stake
         new_case.discretionary = case.discretionary
         new_case.save(update_fields=["permit_expires_on", "stay_at_stake", "discretionary"])
+        # The file goes with the case: the receiving office gets every current document, the sending
+        # office archives its file (deleted after the retention period for "moved away").
+        handed_over = efile_services.hand_over_file(person, new_person, case_map={case.pk: new_case})
+        efile_services.archive_file(
+            case.authority,
+            person,
+            reason=ArchiveReason.MOVED_AWAY,
+            event_date=timezone.localdate(),
+            receiving_authority=target_authority.name,
+        )
         add_entry(
             new_case,
             TimelineKind.TRANSFER,
             text=_("Taken over from %(authority)s (case %(number)s). %(reason)s")
             % {"authority": case.authority.name, "number": case.number, "reason": reason},
-            data={"from_authority": case.authority.slug, "from_case": case.number, "export": xauslaender_export(case)},
+            data={
+                "from_authority": case.authority.slug,
+                "from_case": case.number,
+                "documents": len(handed_over),
+                "export": xauslaender_export(case),
+            },
         )
         transition(case, "transfer", actor, note=reason, data={"to_authority": target_authority.slug})
         case.transferred_to = target_authority

@@ -229,6 +229,56 @@ def read_content(document):
         return handle.read()
 
 
+def hand_over_file(person, target_person, *, case_map=None):
+    """Copy the current documents of ``person``'s file into ``target_person``'s file at another
+    authority (a client moved): same content, checksum, type, validity and verification date, source
+    "transfer"; documents of a handed-over case are attached to the new case (``case_map``: old case
+    id -> new case). Each copy is written and read back like an upload. Returns the new documents."""
+    case_map = case_map or {}
+    target = target_person.authority
+    copies = []
+    for document in Document.objects.filter(authority_id=person.authority_id, person=person, is_current=True).order_by(
+        "uploaded_at", "pk"
+    ):
+        with default_storage.open(document.file.name, "rb") as handle:
+            content = handle.read()
+        if hashlib.sha256(content).hexdigest() != document.sha256:
+            raise UploadRejected(
+                _("A document of the file is damaged and was not handed over: %(name)s")
+                % {"name": document.original_name}
+            )
+        checked = CheckedUpload(
+            content=content,
+            content_type=document.content_type,
+            extension=(document.file.name.rsplit(".", 1)[-1] or "bin")[:5],
+            sha256=document.sha256,
+            safe_name=document.original_name,
+            text=document.text,
+            scan_status=document.scan_status,
+        )
+        name = store_checked(target, checked)
+        copy = register_stored_file(
+            target,
+            target_person,
+            storage_name=name,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            sha256=document.sha256,
+            scan_status=document.scan_status,
+            text=document.text,
+            document_type=document.document_type,
+            source=Source.TRANSFER,
+            case=case_map.get(document.case_id),
+            title=document.title,
+            valid_until=document.valid_until,
+        )
+        if document.verified_at:
+            Document.objects.filter(pk=copy.pk).update(valid_from=document.valid_from, verified_at=document.verified_at)
+        copies.append(copy)
+    return copies
+
+
 def archive_file(authority, person, *, reason, event_date, receiving_authority=""):
     """Move a person's file to the archive (death, moving away, naturalisation)."""
     from .retention import delete_after

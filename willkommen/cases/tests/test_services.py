@@ -302,3 +302,53 @@ def test_uploaded_documents_appear_on_the_timeline(open_a_case, caseworker, staf
     assert ("document", "Immatrikulation") in kinds
     response = staff_client.get(f"/api/v1/cases/{case.pk}/timeline/")
     assert any(e["kind"] == "document" and e["text"] == "Immatrikulation" for e in response.json())
+
+
+def test_transfer_hands_the_file_over_and_archives_it_here(
+    authority, other_authority, open_a_case, caseworker, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from willkommen.cases.transfer import transfer_case
+    from willkommen.efile import services as efile_services
+    from willkommen.efile.models import Document, FileState, PersonFile
+    from willkommen.efile.tests.conftest import pdf_bytes
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    settings.CLAMD_SOCKET = ""
+    case = open_a_case()
+    passport = efile_services.add_document(
+        authority,
+        case.person,
+        SimpleUploadedFile("pass.pdf", pdf_bytes("Reisepass")),
+        document_type="passport",
+        source="upload",
+        case=case,
+    )
+    efile_services.verify_document(passport, caseworker)
+    other = efile_services.add_document(
+        authority,
+        case.person,
+        SimpleUploadedFile("misc.pdf", pdf_bytes("Mietvertrag")),
+        document_type="rent",
+        source="upload",
+    )
+    make_anliegen(other_authority, "study")
+    new_case = transfer_case(case, other_authority, caseworker, reason="moved")
+
+    copies = Document.objects.filter(authority=other_authority, person=new_case.person).order_by("pk")
+    assert [(d.document_type, d.sha256, d.source) for d in copies] == [
+        ("passport", passport.sha256, "transfer"),
+        ("rent", other.sha256, "transfer"),
+    ]
+    assert copies[0].case == new_case and copies[1].case is None
+    assert copies[0].verified_at is not None  # checked once, not again
+    assert efile_services.read_content(copies[0]) == efile_services.read_content(passport)
+    assert copies[0].file.name != passport.file.name
+    here = PersonFile.objects.get(authority=authority, person=case.person)
+    assert here.state == FileState.ARCHIVED and here.archive_reason == "moved_away"
+    assert here.receiving_authority == other_authority.name
+    assert new_case.timeline.get(kind=TimelineKind.TRANSFER).data["documents"] == 2
