@@ -237,6 +237,40 @@ def check_image(data, content_type):
     return out.getvalue(), ocr_image(out.getvalue())
 
 
+HEIC_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
+
+
+def is_heic(head):
+    return head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS
+
+
+def heic_to_jpeg(data):
+    """Decode a HEIC/HEIF photo (pillow-heif, libheif) to a JPEG; the pixel limit and the damage
+    checks of :func:`check_image` follow on the result."""
+    import pillow_heif
+    from PIL import Image
+
+    broken = _("The image is damaged or incomplete. Please take the photo or scan again.")
+    try:
+        heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
+        width, height = heif.size
+        if width * height > settings.UPLOAD_MAX_IMAGE_PIXELS:
+            raise UploadRejected(
+                _("The image has too many pixels. Please upload a smaller image (at most %(mp)d megapixels).")
+                % {"mp": settings.UPLOAD_MAX_IMAGE_PIXELS // 1_000_000}
+            )
+        image = Image.frombytes(heif.mode, heif.size, heif.data, "raw", heif.mode, heif.stride)
+        out = io.BytesIO()
+        # EXIF goes into the intermediate JPEG only so that check_image can apply the orientation;
+        # check_image then writes the photo without any metadata.
+        image.convert("RGB").save(out, format="JPEG", quality=95, exif=heif.info.get("exif") or b"")
+        return out.getvalue()
+    except UploadRejected:
+        raise
+    except (ValueError, OSError, RuntimeError, SyntaxError, struct.error, EOFError):
+        raise UploadRejected(broken) from None
+
+
 def ocr_image(data):
     """Text of an image through Tesseract when it is installed (deu+eng), else ''."""
     binary = shutil.which("tesseract")
@@ -318,11 +352,10 @@ def check_upload(uploaded_file, *, name=None, limit=None):
     if not data:
         raise UploadRejected(_("The file is empty."))
     content_type = sniff(data[:16])
+    if content_type is None and is_heic(data[:16]):
+        # Phone photos (iPhone): decoded once and handed on as JPEG, re-encoded below like any photo.
+        data, content_type = heic_to_jpeg(data), JPEG
     if content_type is None:
-        if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"):
-            raise UploadRejected(
-                _("HEIC photos cannot be read here yet. Please save the photo as JPEG and upload it again.")
-            )
         raise UploadRejected(_("This type of file is not accepted. Please upload a PDF, JPEG or PNG file."))
     if content_type == PDF:
         content, text = check_pdf(data)

@@ -1,16 +1,14 @@
 """Attachments: client uploads go through the e-file's upload checks; generated files are trusted.
 
-When the e-file room's ``add_document`` is available, a client's attachment becomes a document
-of the person's file (same checks as online applications) and the attachment points to it.
-Without a person (unassigned e-mail) the same checks run and the file is stored for the
-messaging room only. If the e-file room is missing, a strict fallback check applies (PDF, JPEG
-or PNG by content, size limit).
+A client's attachment becomes a document of the person's file (the same checks as online
+applications: type by content, PDF and image checks, HEIC to JPEG, virus scan, checksum) and the
+attachment points to it. Without a person (unassigned e-mail) the same checks run and the file is
+stored for the messaging room only.
 """
 
 import hashlib
 import uuid
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -22,80 +20,45 @@ class AttachmentRejected(ValueError):
         self.message = str(message)
 
 
-MAGIC = {
-    b"%PDF-": ("application/pdf", "pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-}
-
-
-def max_bytes():
-    return getattr(settings, "UPLOAD_MAX_FILE_MB", 10) * 1024 * 1024
-
-
-def _fallback_check(uploaded_file):
-    data = uploaded_file.read(max_bytes() + 1)
-    if not data:
-        raise AttachmentRejected(_("The file is empty."))
-    if len(data) > max_bytes():
-        raise AttachmentRejected(_("The file is too large."))
-    for magic, (content_type, extension) in MAGIC.items():
-        if data.startswith(magic):
-            if content_type == "application/pdf" and (b"/JavaScript" in data or b"/JS" in data):
-                raise AttachmentRejected(_("This PDF contains active content and was not accepted."))
-            return data, content_type, extension
-    raise AttachmentRejected(_("This type of file is not accepted. Please upload a PDF, JPEG or PNG file."))
-
-
-def _safe_name(name, extension):
-    stem = "".join(c for c in (name or "").rsplit(".", 1)[0] if c.isalnum() or c in "-_ ")[:80].strip()
-    return f"{stem or 'attachment'}.{extension}"
-
-
 def check_and_store(authority, uploaded_file, *, person=None, case=None, source="upload", user=None):
     """Check one uploaded file and store it. Returns the fields of an ``Attachment``.
 
     Raises :class:`AttachmentRejected` with a translated reason; nothing is stored then."""
+    from willkommen.efile import services as efile
+    from willkommen.efile.uploads import UploadRejected
+
     try:
-        from willkommen.efile import services as efile
-        from willkommen.efile.uploads import UploadRejected
-    except ImportError:  # the e-file room is not installed
-        efile = None
-    if efile is not None:
-        try:
-            if person is not None:
-                document = efile.add_document(
-                    authority,
-                    person,
-                    uploaded_file,
-                    document_type="other",
-                    source=source,
-                    case=case,
-                    uploaded_by=user,
-                    title=_("Attachment to a message"),
-                )
-                return {
-                    "file_name": document.original_name,
-                    "content_type": document.content_type,
-                    "size": document.size,
-                    "sha256": document.sha256,
-                    "storage_name": document.file.name,
-                    "document_id": document.pk,
-                }
-            checked = efile.check_upload(uploaded_file)
-            name = efile.store_checked(authority, checked, folder="messaging")
+        if person is not None:
+            document = efile.add_document(
+                authority,
+                person,
+                uploaded_file,
+                document_type="other",
+                source=source,
+                case=case,
+                uploaded_by=user,
+                title=_("Attachment to a message"),
+            )
             return {
-                "file_name": checked.safe_name,
-                "content_type": checked.content_type,
-                "size": checked.size,
-                "sha256": checked.sha256,
-                "storage_name": name,
-                "document_id": None,
+                "file_name": document.original_name,
+                "content_type": document.content_type,
+                "size": document.size,
+                "sha256": document.sha256,
+                "storage_name": document.file.name,
+                "document_id": document.pk,
             }
-        except UploadRejected as error:
-            raise AttachmentRejected(error.message) from None
-    data, content_type, extension = _fallback_check(uploaded_file)
-    return store_bytes(authority, _safe_name(getattr(uploaded_file, "name", ""), extension), data, content_type)
+        checked = efile.check_upload(uploaded_file)
+        name = efile.store_checked(authority, checked, folder="messaging")
+    except UploadRejected as error:
+        raise AttachmentRejected(error.message) from None
+    return {
+        "file_name": checked.safe_name,
+        "content_type": checked.content_type,
+        "size": checked.size,
+        "sha256": checked.sha256,
+        "storage_name": name,
+        "document_id": None,
+    }
 
 
 def store_bytes(authority, file_name, data, content_type):

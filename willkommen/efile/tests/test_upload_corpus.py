@@ -69,7 +69,7 @@ CORPUS = {
     "truncated jpeg": ("photo.jpg", jpeg_bytes((400, 300))[:400], "damaged"),
     "empty file": ("empty.pdf", b"", "empty"),
     "decompression bomb": ("bomb.png", png_bomb(), "too many pixels"),
-    "heic": ("photo.heic", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 100, "HEIC"),
+    "broken heic": ("photo.heic", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 100, "damaged"),
 }
 
 
@@ -147,6 +147,48 @@ def test_jpeg_reencoded_without_metadata(authority, person):
     with Image.open(io.BytesIO(stored)) as image:
         assert image.format == "JPEG" and image.size == (40, 30)
         assert not image.getexif()
+
+
+def heic_bytes(size=(64, 48), orientation=None):
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", size, (200, 20, 20))
+    exif = Image.Exif()
+    exif[0x0110] = "SecretCamera"  # model
+    if orientation:
+        exif[0x0112] = orientation
+    out = io.BytesIO()
+    image.save(out, format="HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_heic_photo_becomes_jpeg_without_metadata(authority, person):
+    from PIL import Image
+
+    original = heic_bytes()
+    assert original[4:12] == b"ftypheic" and b"SecretCamera" in original
+    document = services.add_document(
+        authority, person, upload("IMG_0001.HEIC", original), document_type="photo", source="upload"
+    )
+    assert document.content_type == "image/jpeg" and document.original_name == "IMG_0001.jpg"
+    stored = services.read_content(document)
+    assert b"SecretCamera" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (64, 48)
+        assert not image.getexif()
+        red, green, _blue = image.getpixel((10, 10))
+        assert red > 150 and green < 80  # the picture itself survived
+
+
+def test_heic_bomb_refused(authority, person, settings):
+    settings.UPLOAD_MAX_IMAGE_PIXELS = 1000
+    with pytest.raises(UploadRejected, match="too many pixels"):
+        services.add_document(
+            authority, person, upload("big.heic", heic_bytes()), document_type="photo", source="upload"
+        )
+    assert Document.objects.count() == 0
 
 
 def test_png_with_pdf_name_is_stored_as_png(authority, person):
