@@ -91,7 +91,20 @@ def queue(user, authority, *, scope="mine", status="", urgency=None, team_id=Non
     if urgency is not None:
         qs = qs.filter(urgency_q(urgency, today))
     qs = with_urgency(qs, today)
-    return qs.select_related("person", "anliegen", "team", "assignee").order_by("urgency", "due_on", "id")
+    return (
+        qs.select_related("person", "anliegen", "team", "assignee")
+        .prefetch_related(anliegen_texts())
+        .order_by("urgency", "due_on", "id")
+    )
+
+
+def anliegen_texts():
+    """Prefetch of the Anliegen's public texts, for lists that show the Anliegen's title."""
+    from django.db.models import Prefetch
+
+    from willkommen.catalogue.models import AnliegenText
+
+    return Prefetch("anliegen__texts", queryset=AnliegenText.objects.filter(status="public"))
 
 
 def workload(authority, team_ids, today=None):

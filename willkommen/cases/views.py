@@ -4,7 +4,6 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
 from willkommen.audit.services import record
-from willkommen.catalogue.models import AnliegenText
 
 from . import communication, selectors, services, workflow
 from .forms import (
@@ -64,7 +62,7 @@ def render_queue(request, *, default_scope=None):
         status=data.get("status") or "",
         urgency=data.get("urgency"),
         search=data.get("q") or "",
-    ).prefetch_related(Prefetch("anliegen__texts", queryset=AnliegenText.objects.filter(status="public")))
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     record(authority=request.authority, action="read", request=request, purpose="work queue")
     return render(
@@ -94,6 +92,7 @@ def approvals(request):
         visible_cases(request.user, request.authority)
         .filter(status=workflow.Status.AWAITING_APPROVAL)
         .select_related("person", "anliegen", "assignee")
+        .prefetch_related(selectors.anliegen_texts())
         .order_by("due_on", "id")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
