@@ -58,6 +58,19 @@ def test_figures_page_shows_this_authority_only(head, visits):
     assert "50 %" in html  # one of two quick issues solved on the spot
 
 
+@pytest.mark.parametrize("language", ["de", "fr", "ar"])
+def test_chart_coordinates_are_plain_numbers_in_every_language(head, visits, language):
+    """German and French write 15,8 for 15.8; inside SVG attributes that would break the charts."""
+    import re
+
+    head.cookies["willkommen_language"] = language
+    html = head.get(reverse("reports:servicepoint")).content.decode()
+    svgs = re.findall(r"<svg class=\"report-chart__svg\".*?</svg>", html, re.S)
+    assert len(svgs) == 4
+    values = [v for svg in svgs for v in re.findall(r'\b(?:x|y|width|height)="([^"]*)"', svg)]
+    assert values and all(re.fullmatch(r"-?\d+(\.\d+)?%?", v) for v in values), values[:20]
+
+
 def test_period_filter_and_bad_period(head, visits):
     today = timezone.localdate()
     old = today - dt.timedelta(days=40)
