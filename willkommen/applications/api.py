@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +23,7 @@ from willkommen.catalogue import selectors as catalogue_selectors
 from willkommen.catalogue.checklist import InvalidAnswers, parse_answers
 from willkommen.catalogue.models import Anliegen
 from willkommen.core import ratelimit
+from willkommen.core.api import ObjectJSONParser
 from willkommen.efile.uploads import UploadRejected
 
 from . import identity, selectors, services
@@ -86,7 +87,7 @@ class CreateRequest(serializers.Serializer):
 
 
 class ApplicationCreate(PublicAPIView):
-    parser_classes = [JSONParser]
+    parser_classes = [ObjectJSONParser]
 
     @extend_schema(request=CreateRequest, responses={201: dict}, summary="Create an online application (draft)")
     def post(self, request):
@@ -202,7 +203,7 @@ class StatusRequest(serializers.Serializer):
 
 
 class CaseStatus(PublicAPIView):
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [ObjectJSONParser, FormParser]
 
     @extend_schema(request=StatusRequest, responses={200: dict}, summary="State of a case (case number + access code)")
     def post(self, request):

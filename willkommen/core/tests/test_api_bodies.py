@@ -1,0 +1,37 @@
+"""Every JSON endpoint refuses bodies that are not objects with a 400 and a clear message."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+BODIES = ["[null, null]", "null", "42", '"text"', "[]", "{", "\x00"]
+
+
+def _api_routes():
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                yield route
+
+    return sorted({r for r in walk(get_resolver().url_patterns) if r.startswith("api/v1/") and "<" not in r})
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_non_object_json_bodies_are_refused_everywhere(client, authority, body):
+    routes = _api_routes()
+    assert "api/v1/appointments/bookings/" in routes
+    problems = []
+    for route in routes:
+        response = client.generic("POST", "/" + route, body, content_type="application/json")
+        if response.status_code >= 500:
+            problems.append(f"{route}: {response.status_code}")
+    assert not problems, problems
+
+
+def test_list_body_gets_a_clear_message(client, authority):
+    client.cookies["willkommen_language"] = "en"
+    response = client.generic("POST", "/api/v1/appointments/bookings/", "[null, null]", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON object" in response.json()["detail"]
