@@ -7,6 +7,14 @@ Also the p95 of the free-slot search over 90 days for 10 locations.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wk_bench_appointments BENCH=appointments make bench
     BENCH_SCALE=0.25 ...   # 500 clients for 50 places
 
+The server runs as in production: gunicorn on PostgreSQL, rate-limit counters in Redis (``REDIS_URL``,
+``BENCH_REDIS_URL`` to choose the database; the file cache when Redis is not reachable), the job queue on
+Huey's SQLite storage in a private temporary directory with one consumer (``manage.py run_huey``), so the
+e-mails are rendered and sent by the consumer, not inside the booking request. After the rush the
+benchmark waits until every confirmation-request e-mail has been delivered and reports how long that
+took. Each gunicorn worker is warmed up (a few requests that are not measured) before the clients are
+released, so the rush measures the booking path and not Python's imports in cold workers.
+
 The rate limits are lifted for the benchmark server (all clients come from one address); the
 measurement is the booking write path, not the limiter.
 """
@@ -35,6 +43,7 @@ THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
 def _setup():
     os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_APPOINTMENTS_DATABASE_URL", DEFAULT_URL))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "willkommen.settings")
+    # This process only seeds and checks; the server and its consumer get their own queue (see _server_env).
     os.environ.setdefault("HUEY_STORAGE", "memory")
     os.environ.setdefault("EMAIL_BACKEND", "locmem")
     from benchmarks.cases import _create_database
@@ -115,7 +124,23 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _start_server(port):
+def _redis_url():
+    """Redis for the server's cache (rate limits) as in production, if it answers; else None (file cache)."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:  # noqa: BLE001 (no Redis: the server keeps its default cache)
+        return None
+    return url
+
+
+def _server_env(var_dir):
+    """Environment of the server and its job consumer: production-like queue (Huey on SQLite in a private
+    directory, so no other consumer on this machine takes our jobs) and, if reachable, Redis for the cache."""
+    import secrets
+
     env = {
         **os.environ,
         "APPOINTMENTS_BOOKING_RATE_LIMIT": "1000000",
@@ -123,8 +148,33 @@ def _start_server(port):
         "DEFAULT_AUTHORITY": "rush",
         "DEBUG": "false",
         "DB_CONN_MAX_AGE": "60",
+        "HUEY_STORAGE": os.environ.get("BENCH_HUEY_STORAGE", "sqlite"),
+        "VAR_DIR": var_dir,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(40),
+        "EMAIL_BACKEND": "locmem",
+        "LOG_LEVEL": "ERROR",  # not one "Conflict" line per losing client
     }
+    redis_url = _redis_url()
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def _start_consumer(env):
+    if env["HUEY_STORAGE"] == "memory":
+        return None  # jobs run inline in the server (the old, unrealistic set-up)
+    manage = str(Path(__file__).resolve().parent.parent / "manage.py")
+    return subprocess.Popen(
+        [sys.executable, manage, "run_huey", "--workers", "2", "--no-periodic", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _start_server(port, env):
+    """gunicorn as in production; its log (one "Conflict" line per losing client) goes to var_dir/server.log."""
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    log = open(Path(env["VAR_DIR"]) / "server.log", "w")  # noqa: SIM115 (closed with the process)
     process = subprocess.Popen(
         [
             gunicorn,
@@ -139,7 +189,9 @@ def _start_server(port):
             "warning",
         ],
         env=env,
+        stderr=log,
     )
+    log.close()
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -151,6 +203,48 @@ def _start_server(port):
             time.sleep(0.3)
     process.terminate()
     raise RuntimeError("gunicorn did not start")
+
+
+def _warm_up(port, anliegen_slug):
+    """Every worker thread serves a few unmeasured requests first (a challenge, a booking for an unknown
+    slot: the same view, serializer, form and slot query as the rush, answered 400)."""
+
+    def request(n):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for _ in range(3):
+            conn.request("GET", "/a/rush/api/v1/appointments/challenge/")
+            conn.getresponse().read()
+            body = json.dumps(
+                {
+                    "slot": 0,
+                    "anliegen": anliegen_slug,
+                    "family_name": "Warm",
+                    "given_names": "Up",
+                    "date_of_birth": "1990-01-01",
+                    "email": f"warm{n}@example.org",
+                }
+            )
+            conn.request("POST", "/a/rush/api/v1/appointments/bookings/", body, {"Content-Type": "application/json"})
+            conn.getresponse().read()
+        conn.close()
+
+    with ThreadPoolExecutor(max_workers=WORKERS * THREADS * 2) as pool:
+        list(pool.map(request, range(WORKERS * THREADS * 2)))
+
+
+def _wait_for_mail(authority, expected, timeout=300):
+    """Seconds until ``expected`` confirmation requests are sent by the consumer (None if not within timeout)."""
+    from willkommen.messaging.models import Message
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        sent = Message.objects.filter(
+            authority=authority, template_key="appointments.confirm_request", status="sent"
+        ).count()
+        if sent >= expected:
+            return time.perf_counter() - started, sent
+        time.sleep(0.5)
+    return None, sent
 
 
 def _rush(port, anliegen_slug, slot_ids):
@@ -260,15 +354,27 @@ def main():
         print("The booking rush needs PostgreSQL (DATABASE_URL=postgres://...).")
         return
     authority, anliegen, locations, slot_ids = _seed()
+    from willkommen.messaging.models import Message
+
+    Message.objects.filter(authority=authority).delete()
     search_p95, found = _search_p95(authority, anliegen)
     connection.close()
     port = _free_port()
-    server = _start_server(port)
+    var_dir = tempfile.mkdtemp(prefix="wk-bench-appointments-")
+    env = _server_env(var_dir)
+    consumer = _start_consumer(env)
+    server = _start_server(port, env)
     try:
+        _warm_up(port, anliegen.slug)
         t0, results = _rush(port, anliegen.slug, slot_ids)
+        booked_count = sum(1 for r in results if r[0] == 201)
+        mail_seconds, mails_sent = _wait_for_mail(authority, booked_count) if consumer else (0.0, None)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if consumer:
+            consumer.terminate()
+            consumer.wait(timeout=30)
     booked = [r for r in results if r[0] == 201]
     gone = [r for r in results if r[0] == 409]
     other = [r for r in results if r[0] not in (201, 409)]
@@ -295,9 +401,16 @@ def main():
         "free_slot_search_90_days_10_locations_p95_ms": round(search_p95 * 1000, 1),
         "free_slots_found": found,
         "gunicorn": f"{WORKERS} workers x {THREADS} threads",
+        "job_queue": env["HUEY_STORAGE"] + (" with 1 consumer (2 threads)" if consumer else " (inline)"),
+        "cache": "redis" if "REDIS_URL" in env else "file",
+        "confirm_request_mails_sent_by_consumer": mails_sent,
+        "all_mails_sent_seconds_after_rush": round(mail_seconds, 1) if mail_seconds is not None else None,
     }
     for key, value in result.items():
         print(f"{key}: {value}")
+    if other:
+        errors = [line for line in (Path(var_dir) / "server.log").read_text().splitlines() if "Conflict" not in line]
+        print("server log (without the 409 lines):", *errors[-40:], sep="\n")
     results_dir = Path(__file__).parent / "results"
     results_dir.mkdir(exist_ok=True)
     (results_dir / "appointments.json").write_text(json.dumps(result, indent=1))

@@ -110,7 +110,7 @@ def places_for_round(round, now=None):
 
 def run(round, *, seed=None, now=None):
     """Run an allocation round once: book the assigned places, record waiting-list positions, inform everyone."""
-    from . import notifications, services
+    from . import services
 
     now = now or timezone.now()
     claimed = AllocationRound.objects.filter(pk=round.pk, ran_at__isnull=True).update(
@@ -148,7 +148,7 @@ def run(round, *, seed=None, now=None):
     for position, wish_id in enumerate(waiting, start=1):
         AllocationRequest.objects.filter(pk=wish_id).update(waitlist_position=position)
     for req in AllocationRequest.objects.filter(round=round, booking__isnull=True):
-        transaction.on_commit(lambda pk=req.pk: notifications.send_waitlist(pk))
+        services.queue_notification("waitlist", req.pk)
     AllocationRequest.objects.filter(round=round).update(informed_at=now)
     return {"seed": round.seed, "booked": booked, "waiting": len(waiting)}
 

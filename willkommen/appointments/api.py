@@ -218,7 +218,8 @@ class Bookings(PublicView):
         if not form.is_valid():
             return _form_errors(form)
         try:
-            answers = parse_answers(anliegen.questions.all(), data.get("answers") or {})
+            raw_answers = data.get("answers") or {}
+            answers = parse_answers(anliegen.questions.all(), raw_answers) if raw_answers else {}
         except InvalidAnswers as exc:
             return Response(
                 {"detail": _("Some answers are not valid."), "code": "invalid", "errors": {"answers": exc.errors}},

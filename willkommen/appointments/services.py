@@ -166,6 +166,26 @@ def _lock(authority, slot_ids):
     return {s.pk: s for s in slots}, windows
 
 
+class _WindowsMissing(Exception):
+    """A locked slot's waiting-room windows do not exist yet (raised inside the transaction, before any write)."""
+
+
+def _windows_missing(slots, windows):
+    return any((s.location_id, start) not in windows for s in slots for start in _window_starts(s))
+
+
+def _with_windows(slots, locked_part):
+    """Run ``locked_part(windows_created)`` (one locking transaction). Waiting-room windows are created lazily
+    by the first booking that needs them: when the transaction finds them missing it stops before writing,
+    the windows are created (idempotent, outside the transaction) and it runs once more with
+    ``windows_created=True``. So a booking in existing windows writes nothing else."""
+    try:
+        return locked_part(False)
+    except _WindowsMissing:
+        ensure_windows(slots)
+        return locked_part(True)
+
+
 def reserve_released(slot, now=None):
     return (now or timezone.now()) >= slot.reserve_release_at
 
@@ -179,6 +199,11 @@ def channels_for(slot, channel, now=None):
     if channel == Channel.URGENT:
         return [Channel.URGENT, Channel.PUBLIC]
     raise ValueError(channel)
+
+
+def has_place(slot, channel, now=None):
+    """Whether ``slot`` (as read, not locked) shows a free place for ``channel``; the waiting room is not checked."""
+    return any(slot.free(c) > 0 for c in channels_for(slot, channel, now))
 
 
 def _take(slot, windows, channel, now):
@@ -217,7 +242,7 @@ def _give_back(slot, channel):
 
 def _bookable_slot(authority, slot_id, anliegen, now):
     slot = (
-        Slot.objects.select_related("location", "anliegen")
+        Slot.objects.select_related("location")
         .filter(authority=authority, pk=slot_id, withdrawn=False, location__active=True)
         .first()
     )
@@ -234,6 +259,28 @@ def _offer_mode(slot):
         .values_list("mode", flat=True)
         .first()
     )
+
+
+def _duplicate_exists(authority, anliegen_id, keys):
+    return Booking.objects.filter(
+        authority=authority, anliegen_id=anliegen_id, identity_key__in=keys, status__in=ACTIVE_STATUSES
+    ).exists()
+
+
+def _duplicate_error():
+    return BookingError(
+        _("You already have an appointment for this Anliegen. Cancel it first to book another."),
+        code="duplicate",
+        status=409,
+    )
+
+
+def queue_notification(kind, object_id, **extra):
+    """Queue a client notification (``notifications.send_<kind>``) on the job queue once the transaction
+    commits: mail, ICS and PDF are rendered by the job, never inside the request."""
+    from .tasks import send_notification
+
+    transaction.on_commit(lambda: send_notification.enqueue(kind, object_id, **extra))
 
 
 def hold(
@@ -278,67 +325,69 @@ def hold(
         key = hashlib.sha256(f"{key}/{identity_scope}".encode()).hexdigest()
     token = secrets.token_urlsafe(24)
 
-    def run():
-        slot = _bookable_slot(authority, slot_id, anliegen, now)
-        if not confirmed and _offer_mode(slot) == Mode.ALLOCATION:
-            raise BookingError(
-                _("Places for this Anliegen are given in allocation rounds. Please file a request."), code="allocation"
-            )
-        ensure_windows([slot])
+    def locked_part(slot, windows_created):
         with _write_transaction():
             slots, windows = _lock(authority, [slot.pk])
             locked = slots.get(slot.pk)
             if locked is None:
                 raise SlotGone()
+            if not windows_created and _windows_missing([locked], windows):
+                raise _WindowsMissing()
             locked.location = slot.location
-            if Booking.objects.filter(
-                authority=authority, anliegen_id=slot.anliegen_id, identity_key=key, status__in=ACTIVE_STATUSES
-            ).exists():
-                raise BookingError(
-                    _("You already have an appointment for this Anliegen. Cancel it first to book another."),
-                    code="duplicate",
-                    status=409,
-                )
             used = _take(locked, windows, channel, now)
+            # The one-active-booking rule is the partial unique index: a duplicate fails this INSERT and
+            # the whole transaction (with the place taken above) rolls back.
+            return Booking.objects.create(
+                authority=authority,
+                reference=new_reference(),
+                token_hash=hash_token(token),
+                slot=locked,
+                anliegen_id=slot.anliegen_id,
+                location_id=slot.location_id,
+                starts_at=slot.starts_at,
+                channel=used,
+                status=Status.CONFIRMED if confirmed else Status.HELD,
+                family_name=family_name.strip(),
+                given_names=(given_names or "").strip(),
+                date_of_birth=date_of_birth,
+                email=email.strip(),
+                phone=phone or "",
+                language=language or "de",
+                interpreter_needed=bool(interpreter_needed),
+                interpreter_language=interpreter_language or "",
+                identity_key=key,
+                answers=answers or {},
+                proof_of_work=proof_of_work,
+                invitation=invitation,
+                booked_by=booked_by,
+                person=person,
+                case=case,
+                follow_up_of=follow_up_of,
+                hold_expires_at=None if confirmed else now + dt.timedelta(minutes=HOLD_MINUTES),
+                confirmed_at=now if confirmed else None,
+                portal_url=portal_url,
+            )
+
+    def run():
+        slot = _bookable_slot(authority, slot_id, anliegen, now)
+        if not has_place(slot, channel, now):
+            # Read without a lock: a place that is taken now is gone for this request. The losing side of a
+            # rush ends here, with one query and no transaction; a free place is checked again under the locks.
+            raise SlotGone()
+        if not confirmed and _offer_mode(slot) == Mode.ALLOCATION:
+            raise BookingError(
+                _("Places for this Anliegen are given in allocation rounds. Please file a request."), code="allocation"
+            )
+        for attempt in range(3):
             try:
-                with transaction.atomic():
-                    return Booking.objects.create(
-                        authority=authority,
-                        reference=new_reference(),
-                        token_hash=hash_token(token),
-                        slot=locked,
-                        anliegen_id=slot.anliegen_id,
-                        location_id=slot.location_id,
-                        starts_at=slot.starts_at,
-                        channel=used,
-                        status=Status.CONFIRMED if confirmed else Status.HELD,
-                        family_name=family_name.strip(),
-                        given_names=(given_names or "").strip(),
-                        date_of_birth=date_of_birth,
-                        email=email.strip(),
-                        phone=phone or "",
-                        language=language or "de",
-                        interpreter_needed=bool(interpreter_needed),
-                        interpreter_language=interpreter_language or "",
-                        identity_key=key,
-                        answers=answers or {},
-                        proof_of_work=proof_of_work,
-                        invitation=invitation,
-                        booked_by=booked_by,
-                        person=person,
-                        case=case,
-                        follow_up_of=follow_up_of,
-                        hold_expires_at=None if confirmed else now + dt.timedelta(minutes=HOLD_MINUTES),
-                        confirmed_at=now if confirmed else None,
-                        portal_url=portal_url,
-                    )
-            except IntegrityError as exc:
-                # The one-active-booking constraint, hit by a concurrent request of the same person.
-                raise BookingError(
-                    _("You already have an appointment for this Anliegen. Cancel it first to book another."),
-                    code="duplicate",
-                    status=409,
-                ) from exc
+                return _with_windows([slot], lambda created: locked_part(slot, created))
+            except IntegrityError:
+                if _duplicate_exists(authority, slot.anliegen_id, [key]):
+                    raise _duplicate_error() from None
+                if attempt == 2:
+                    raise
+                # Otherwise a reference drawn twice (1 in 10^12): draw again.
+        return None  # pragma: no cover
 
     try:
         booking = _serialised(run)
@@ -346,14 +395,12 @@ def hold(
         if exc.code == "duplicate":
             count_blocked(authority, "duplicate")  # outside the rolled-back transaction
         raise
-    from . import notifications
-
     if not notify:
         pass
     elif confirmed:
-        transaction.on_commit(lambda: notifications.send_confirmation(booking.pk, token))
+        queue_notification("confirmation", booking.pk, token=token)
     else:
-        transaction.on_commit(lambda: notifications.send_confirm_request(booking.pk, token))
+        queue_notification("confirm_request", booking.pk, token=token)
     return booking, token
 
 
@@ -405,9 +452,7 @@ def confirm(authority, reference, token, now=None):
                 locked.confirmed_at = now
                 locked.hold_expires_at = None
                 locked.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
-                from . import notifications
-
-                transaction.on_commit(lambda: notifications.send_confirmation(locked.pk, token))
+                queue_notification("confirmation", locked.pk, token=token)
             return locked, False
 
     locked, expired = _serialised(run)
@@ -444,9 +489,7 @@ def cancel(authority, reference, token=None, *, staff=None, reason="", notify=Tr
     if not changed and locked.status != Status.CANCELLED:
         raise BookingError(_("This appointment can no longer be cancelled."), code="state", status=409)
     if changed and notify:
-        from . import notifications
-
-        transaction.on_commit(lambda: notifications.send_cancelled(locked.pk, reason, by_office=staff is not None))
+        queue_notification("cancelled", locked.pk, reason=reason, by_office=staff is not None)
     return locked
 
 
@@ -459,14 +502,15 @@ def move(authority, reference, token=None, *, slot_id, staff=None, reason="", no
     target = _bookable_slot(authority, slot_id, booking.anliegen, now)
     if target.pk == booking.slot_id:
         return booking
-    ensure_windows([target])
     channel = Channel.INVITATION if booking.channel == Channel.INVITATION else Channel.PUBLIC
     if staff is not None and booking.channel == Channel.URGENT:
         channel = Channel.URGENT
 
-    def run():
+    def locked_part(windows_created):
         with _write_transaction():
             locked, slots, windows = _locked_booking(authority, booking.pk, [target.pk])
+            if not windows_created and _windows_missing([slots[target.pk]], windows):
+                raise _WindowsMissing()
             if locked.status not in ACTIVE_STATUSES:
                 raise BookingError(_("This appointment can no longer be moved."), code="state", status=409)
             if locked.status == Status.HELD and locked.hold_expires_at and locked.hold_expires_at <= now:
@@ -483,10 +527,8 @@ def move(authority, reference, token=None, *, slot_id, staff=None, reason="", no
             locked.save(update_fields=["slot", "location", "starts_at", "channel", "reminder_sent_at"])
             return locked
 
-    locked = _serialised(run)
-    from . import notifications
-
-    transaction.on_commit(lambda: notifications.send_moved(locked.pk, reason, by_office=staff is not None))
+    locked = _serialised(lambda: _with_windows([target], locked_part))
+    queue_notification("moved", locked.pk, reason=reason, by_office=staff is not None)
     return locked
 
 
@@ -548,7 +590,6 @@ def invite(
 ):
     """Invite a client: to a fixed slot (booked and confirmed at once) or with a personal link that
     offers invitation-only places until ``deadline``. Returns ``(invitation, token, booking_or_None)``."""
-    from . import notifications
     from .models import Invitation
 
     token = secrets.token_urlsafe(24)
@@ -571,7 +612,7 @@ def invite(
     if slot_id:
         booking = book_invitation(authority, invitation, slot_id, portal_url=portal_url, staff=staff)
     else:
-        transaction.on_commit(lambda: notifications.send_invitation(invitation.pk, token, portal_url))
+        queue_notification("invitation", invitation.pk, token=token, portal_url=portal_url)
     return invitation, token, booking
 
 

@@ -1,8 +1,23 @@
-"""Background jobs: slot generation (nightly and on change), hold expiry, reminders, allocation runs."""
+"""Background jobs: client notifications, slot generation (nightly and on change), hold expiry, reminders,
+allocation runs."""
 
 from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
+
+# What ``send_notification`` may send: ``notifications.send_<kind>``.
+NOTIFICATIONS = ("confirm_request", "confirmation", "reminder", "cancelled", "moved", "invitation", "waitlist")
+
+
+@task()
+def send_notification(kind, object_id, **extra):
+    """Render and send one client notification (mail text, ICS, PDF with QR code). Queued by the services
+    on commit, so a booking request never renders or sends mail itself."""
+    from . import notifications
+
+    if kind not in NOTIFICATIONS:
+        raise ValueError(f"unknown notification {kind!r}")
+    getattr(notifications, f"send_{kind}")(object_id, **extra)
 
 
 @task()

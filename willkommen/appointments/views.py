@@ -41,7 +41,7 @@ def _answers(request, anliegen, source):
     raw.pop("altcha", None)
     if len(raw) > MAX_QUERY_FIELDS:
         raise InvalidAnswers([_("Too many answers.")])
-    return parse_answers(anliegen.questions.all(), raw)
+    return parse_answers(anliegen.questions.all(), raw) if raw else {}
 
 
 def _answers_query(answers):
