@@ -341,7 +341,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["willkommen.accounts.permissions.IsVerifiedStaff"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "willkommen.core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "willkommen.core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [

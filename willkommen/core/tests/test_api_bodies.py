@@ -35,3 +35,27 @@ def test_list_body_gets_a_clear_message(client, authority):
     response = client.generic("POST", "/api/v1/appointments/bookings/", "[null, null]", content_type="application/json")
     assert response.status_code == 400
     assert "JSON object" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_huge_limit_and_offset_are_bounded(client, authority, team):
+    import datetime as dt
+
+    from willkommen.cases.services import open_case
+    from willkommen.catalogue.testing import make_anliegen
+    from willkommen.clients.services import create_person
+    from willkommen.core.testing import make_staff, verified_login
+
+    person = create_person(authority, family_name="Haddad", given_names="Amira", date_of_birth=dt.date(1995, 4, 2))
+    open_case(authority, person=person, anliegen=make_anliegen(authority), team=team)
+    api = verified_login(client, make_staff(authority, "api-lead", role="team_lead", teams=[team]))
+    for url in ("/api/v1/cases/?scope=team&", "/api/v1/clients/persons/?"):
+        for query in (
+            "limit=329391321460498896148082557190144",
+            "offset=99999999999999999999999",
+            "limit=-5&offset=-1",
+        ):
+            response = api.get(f"{url}{query}")
+            assert response.status_code == 200, (url, query, response.status_code)
+            assert response.json()["count"] == 1, (url, response.json())
+    assert api.get("/api/v1/clients/persons/?limit=100000").status_code == 200
