@@ -97,14 +97,12 @@ def file_request(
 
 def places_for_round(round, now=None):
     """Free public places of the round's Anliegen and location (computed at run time)."""
-    from .selectors import free_slots, places_for
+    from .selectors import free_slots
 
     now = now or timezone.now()
     places = []
     for slot in free_slots(round.authority, round.anliegen, location=round.location, now=now, mode=Mode.ALLOCATION):
-        count = places_for(slot, "public", now)
-        if count > 0:
-            places.append(Place(slot.pk, timezone.localtime(slot.starts_at).date(), slot.starts_at, count))
+        places.append(Place(slot.pk, timezone.localtime(slot.starts_at).date(), slot.starts_at, slot.free_places))
     return places
 
 

@@ -46,6 +46,13 @@ class SlotSerializer(serializers.Serializer):
     free = serializers.IntegerField()
 
 
+class DaySerializer(serializers.Serializer):
+    location = serializers.IntegerField()
+    day = serializers.DateField()
+    slots = serializers.IntegerField(help_text="Times with at least one free place.")
+    places = serializers.IntegerField(help_text="Free places over those times.")
+
+
 class BookingRequestSerializer(serializers.Serializer):
     slot = serializers.IntegerField()
     anliegen = serializers.SlugField()
@@ -117,6 +124,26 @@ def _form_errors(form):
     return Response({"detail": _("Please check your entries."), "code": "invalid", "errors": form.errors}, status=400)
 
 
+def _search_parameters(request):
+    """Anliegen, location (or None), first and last day of a free-slot search; 400/404 for bad values."""
+    anliegen = _anliegen(request, request.query_params.get("anliegen"))
+    today = timezone.localdate()
+    date_from = _date(request.query_params.get("date_from"), "date_from") or today
+    date_to = _date(request.query_params.get("date_to"), "date_to") or date_from + dt.timedelta(days=30)
+    if date_to < date_from or (date_to - date_from).days > MAX_DAYS:
+        raise serializers.ValidationError({"date_to": [_("At most 92 days, not before date_from.")]})
+    location = None
+    if request.query_params.get("location"):
+        try:
+            location_id = int(request.query_params["location"])
+        except ValueError:
+            raise serializers.ValidationError({"location": [_("Unknown location.")]}) from None
+        location = Location.objects.filter(authority=request.authority, pk=location_id).first()
+        if location is None:
+            raise NotFound(_("Unknown location."))
+    return anliegen, location, date_from, date_to
+
+
 class Slots(PublicView):
     @extend_schema(
         parameters=[
@@ -129,21 +156,7 @@ class Slots(PublicView):
     )
     def get(self, request):
         """Free places per slot (public channel, including the released urgent reserve)."""
-        anliegen = _anliegen(request, request.query_params.get("anliegen"))
-        today = timezone.localdate()
-        date_from = _date(request.query_params.get("date_from"), "date_from") or today
-        date_to = _date(request.query_params.get("date_to"), "date_to") or date_from + dt.timedelta(days=30)
-        if date_to < date_from or (date_to - date_from).days > MAX_DAYS:
-            raise serializers.ValidationError({"date_to": [_("At most 92 days, not before date_from.")]})
-        location = None
-        if request.query_params.get("location"):
-            try:
-                location_id = int(request.query_params["location"])
-            except ValueError:
-                raise serializers.ValidationError({"location": [_("Unknown location.")]}) from None
-            location = Location.objects.filter(authority=request.authority, pk=location_id).first()
-            if location is None:
-                raise NotFound(_("Unknown location."))
+        anliegen, location, date_from, date_to = _search_parameters(request)
         slots = selectors.free_slots(
             request.authority, anliegen, location=location, date_from=date_from, date_to=date_to
         )
@@ -153,12 +166,30 @@ class Slots(PublicView):
                 "starts_at": s.starts_at,
                 "ends_at": s.ends_at,
                 "location": s.location_id,
-                "location_name": s.location.name,
-                "free": selectors.places_for(s),
+                "location_name": s.location_name,
+                "free": s.free_places,
             }
             for s in slots
         ]
         return Response(SlotSerializer(data, many=True).data)
+
+
+class Days(PublicView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("anliegen", OpenApiTypes.STR, required=True),
+            OpenApiParameter("location", OpenApiTypes.INT),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+        ],
+        responses={200: DaySerializer(many=True), 400: ERROR, 404: ERROR},
+    )
+    def get(self, request):
+        """Per location and day: how many times have a free place and how many places (counted in the
+        database; for an overview of many days and locations without listing every time)."""
+        anliegen, location, date_from, date_to = _search_parameters(request)
+        days = selectors.free_days(request.authority, anliegen, location=location, date_from=date_from, date_to=date_to)
+        return Response(DaySerializer(days, many=True).data)
 
 
 class Challenge(PublicView):
@@ -316,6 +347,7 @@ class AllocationRequests(PublicView):
 
 urlpatterns = [
     path("appointments/slots/", Slots.as_view(), name="slots"),
+    path("appointments/days/", Days.as_view(), name="days"),
     path("appointments/challenge/", Challenge.as_view(), name="challenge"),
     path("appointments/bookings/", Bookings.as_view(), name="bookings"),
     path("appointments/bookings/<str:reference>/confirm/", Confirm.as_view(), name="confirm"),

@@ -4,9 +4,11 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Case, Count, DateTimeField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
+from .capacity import WINDOW_MINUTES
 from .models import ACTIVE_STATUSES, AllocationRound, Booking, Mode, Offer, Slot, Status, WaitingWindow
 
 
@@ -38,6 +40,60 @@ def bookable_anliegen(authority):
     return Anliegen.objects.filter(authority=authority, active=True, pk__in=ids).order_by("order", "slug")
 
 
+def _free_slots_query(authority, anliegen, *, location, date_from, date_to, channel, now, mode):
+    """Slots with at least one free place for ``channel`` (public includes the released urgent reserve),
+    decided in SQL. Each row carries ``channel_places`` (places this channel may still take) and
+    ``room_left`` (the waiting-room cap minus the clients in the fullest 15-minute window it overlaps;
+    not yet filtered)."""
+    qs = Slot.objects.filter(
+        authority=authority,
+        anliegen=anliegen,
+        withdrawn=False,
+        starts_at__gt=now,
+        location__active=True,
+        location__offer__anliegen=anliegen,
+        location__offer__mode=mode,
+        location__offer__active=True,
+    )
+    if location is not None:
+        qs = qs.filter(location=location)
+    if date_from is not None:
+        qs = qs.filter(starts_at__gte=day_bounds(date_from)[0])
+    if date_to is not None:
+        qs = qs.filter(starts_at__lt=day_bounds(date_to)[1])
+    public = F("public_places") - F("public_taken")
+    invitation = F("invitation_places") - F("invitation_taken")
+    urgent = F("urgent_places") - F("urgent_taken")
+    released_urgent = Case(When(reserve_release_at__lte=now, then=urgent), default=Value(0))
+    if channel == "public":
+        places = public + released_urgent
+    elif channel == "invitation":
+        places = invitation + public
+    elif channel == "urgent":
+        places = urgent + public
+    else:
+        raise ValueError(channel)
+    # The fullest 15-minute window the appointment overlaps: windows start on the quarter hour, so
+    # those overlapping [starts_at, ends_at) start after starts_at - 15 minutes and before ends_at.
+    busiest = (
+        WaitingWindow.objects.filter(
+            authority=OuterRef("authority"),
+            location=OuterRef("location"),
+            starts_at__gt=ExpressionWrapper(
+                OuterRef("starts_at") - dt.timedelta(minutes=WINDOW_MINUTES), output_field=DateTimeField()
+            ),
+            starts_at__lt=OuterRef("ends_at"),
+        )
+        .order_by("-taken")
+        .values("taken")[:1]
+    )
+    return qs.annotate(
+        channel_places=places,
+        room_left=F("location__waiting_room_cap") - Coalesce(Subquery(busiest), Value(0)),
+        location_name=F("location__name"),
+    ).filter(channel_places__gt=0)
+
+
 def free_slots(
     authority,
     anliegen,
@@ -49,73 +105,90 @@ def free_slots(
     now=None,
     mode=Mode.FIRST_COME,
 ):
-    """Slots with at least one free place for ``channel`` (public includes the released urgent reserve),
-    filtered in SQL; the waiting-room cap is checked per slot against its windows."""
+    """Slots with at least one free place for ``channel`` (public includes the released urgent reserve)
+    and room in the waiting room, in time order. Each carries ``free_places`` (see :func:`places_for`)
+    and ``location_name``; the location itself is not loaded."""
     now = now or timezone.now()
-    qs = Slot.objects.filter(
-        authority=authority,
-        anliegen=anliegen,
-        withdrawn=False,
-        starts_at__gt=now,
-        location__active=True,
-        location__offer__anliegen=anliegen,
-        location__offer__mode=mode,
-        location__offer__active=True,
-    ).select_related("location")
-    if location is not None:
-        qs = qs.filter(location=location)
-    if date_from is not None:
-        qs = qs.filter(starts_at__gte=day_bounds(date_from)[0])
-    if date_to is not None:
-        qs = qs.filter(starts_at__lt=day_bounds(date_to)[1])
-    public_free = Q(public_taken__lt=F("public_places"))
-    released_urgent = Q(reserve_release_at__lte=now, urgent_taken__lt=F("urgent_places"))
-    if channel == "public":
-        qs = qs.filter(public_free | released_urgent)
-    elif channel == "invitation":
-        qs = qs.filter(public_free | Q(invitation_taken__lt=F("invitation_places")))
-    from . import capacity
-
-    slots = list(qs.order_by("starts_at", "location_id"))
-    if not slots:
-        return []
-    # The waiting-room windows of all these slots in one query (not one per slot).
-    taken = {
-        (location_id, start): value
-        for location_id, start, value in WaitingWindow.objects.filter(
-            authority=authority,
-            location_id__in={s.location_id for s in slots},
-            starts_at__gte=capacity.windows(slots[0].starts_at, slots[0].ends_at)[0],
-            starts_at__lt=max(s.ends_at for s in slots),
-            taken__gt=0,
-        ).values_list("location_id", "starts_at", "taken")
-    }
-    return [slot for slot in slots if _room_left(slot, taken) > 0]
+    slots = _free_slots_query(
+        authority,
+        anliegen,
+        location=location,
+        date_from=date_from,
+        date_to=date_to,
+        channel=channel,
+        now=now,
+        mode=mode,
+    )
+    result = []
+    # The waiting-room check is computed once per row in SQL (``room_left``) and applied here: filtering
+    # on it in SQL would run the window subquery a second time for every slot.
+    for slot in slots.only(*SLOT_LIST_FIELDS).order_by("starts_at", "location_id"):
+        if slot.room_left > 0:
+            slot.free_places = min(slot.channel_places, slot.room_left)
+            result.append(slot)
+    return result
 
 
-def _room_left(slot, taken):
-    from . import capacity
+# What a list of free slots needs (the rest of the row is not loaded).
+SLOT_LIST_FIELDS = (
+    "id",
+    "authority_id",
+    "location_id",
+    "anliegen_id",
+    "starts_at",
+    "ends_at",
+    "public_places",
+    "invitation_places",
+    "urgent_places",
+    "public_taken",
+    "invitation_taken",
+    "urgent_taken",
+    "reserve_release_at",
+)
 
-    used = max((taken.get((slot.location_id, w), 0) for w in capacity.windows(slot.starts_at, slot.ends_at)), default=0)
-    return slot.location.waiting_room_cap - used
+
+def free_days(
+    authority,
+    anliegen,
+    *,
+    location=None,
+    date_from=None,
+    date_to=None,
+    channel="public",
+    now=None,
+    mode=Mode.FIRST_COME,
+):
+    """Per location and local day: how many slots have a free place and how many places they have,
+    counted in SQL (no row per slot leaves the database). A list of dicts
+    ``{"location": id, "day": date, "slots": n, "places": n}`` ordered by day and location."""
+    now = now or timezone.now()
+    rows = (
+        _free_slots_query(
+            authority,
+            anliegen,
+            location=location,
+            date_from=date_from,
+            date_to=date_to,
+            channel=channel,
+            now=now,
+            mode=mode,
+        )
+        .filter(room_left__gt=0)
+        .annotate(day=TruncDate("starts_at", tzinfo=_tz()))
+        .values("location_id", "day")
+        .annotate(slots=Count("id"), places=Sum(Least("channel_places", "room_left")))
+        .order_by("day", "location_id")
+    )
+    return [
+        {"location": row["location_id"], "day": row["day"], "slots": row["slots"], "places": row["places"]}
+        for row in rows
+    ]
 
 
 def days_with_places(authority, anliegen, location, date_from, date_to, now=None):
-    """Local dates with at least one slot with a free public place (the waiting-room cap is checked
-    only for the day shown, so this is cheap over the whole horizon)."""
-    now = now or timezone.now()
-    qs = Slot.objects.filter(
-        authority=authority,
-        anliegen=anliegen,
-        location=location,
-        withdrawn=False,
-        starts_at__gt=now,
-        starts_at__gte=day_bounds(date_from)[0],
-        starts_at__lt=day_bounds(date_to)[1],
-    ).filter(
-        Q(public_taken__lt=F("public_places")) | Q(reserve_release_at__lte=now, urgent_taken__lt=F("urgent_places"))
-    )
-    return sorted({timezone.localtime(value).date() for value in qs.values_list("starts_at", flat=True)})
+    """Local dates with at least one slot with a free public place and room in the waiting room."""
+    days = free_days(authority, anliegen, location=location, date_from=date_from, date_to=date_to, now=now)
+    return [row["day"] for row in days]
 
 
 def waiting_room_free(slot):
@@ -129,6 +202,8 @@ def waiting_room_free(slot):
 
 
 def places_for(slot, channel="public", now=None):
+    """Free places of ``slot`` for ``channel``, at most the room left in the waiting room. Slots from
+    :func:`free_slots` carry the number already (``free_places``, for the channel they were searched for)."""
     from .services import channels_for
 
     free = sum(slot.free(c) for c in channels_for(slot, channel, now))

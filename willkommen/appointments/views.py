@@ -123,7 +123,7 @@ def times(request, slug):
             "location": location,
             "days": days[:60],
             "chosen": chosen,
-            "slots": [(s, selectors.places_for(s)) for s in day_slots],
+            "slots": [(s, s.free_places) for s in day_slots],
         },
     )
 

@@ -35,6 +35,26 @@ def test_slots_lists_free_places(authority, future_slot):
     assert bad.status_code == 400
 
 
+def test_days_counts_free_times_per_location_and_day(authority, future_slot):
+    api = APIClient()
+    day = timezone.localtime(future_slot.starts_at).date()
+    params = {"anliegen": future_slot.anliegen.slug, "date_from": day, "date_to": day}
+    slots = api.get("/api/v1/appointments/slots/", params).json()
+    days = api.get("/api/v1/appointments/days/", params)
+    assert days.status_code == 200
+    assert days.json() == [
+        {
+            "location": future_slot.location_id,
+            "day": day.isoformat(),
+            "slots": len(slots),
+            "places": sum(row["free"] for row in slots),
+        }
+    ]
+    too_long = {**params, "date_to": (day + dt.timedelta(days=93)).isoformat()}
+    assert api.get("/api/v1/appointments/days/", too_long).status_code == 400
+    assert api.get("/api/v1/appointments/days/", {**params, "location": "x"}).status_code == 400
+
+
 def test_booking_201_409_400_and_token_endpoints(authority, offer, mailoutbox, django_capture_on_commit_callbacks):
     api = APIClient()
     slot = Slot.objects.filter(authority=authority, starts_at__gt=timezone.now() + dt.timedelta(days=1)).first()
@@ -77,6 +97,7 @@ def test_schema_lists_the_endpoints(client, db):
     schema = client.get("/api/schema/").content.decode()
     for path in [
         "/api/v1/appointments/slots/",
+        "/api/v1/appointments/days/",
         "/api/v1/appointments/bookings/",
         "/api/v1/appointments/bookings/{reference}/confirm/",
         "/api/v1/appointments/bookings/{reference}/move/",

@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.conf import settings
 
-from willkommen.appointments import capacity, services
+from willkommen.appointments import capacity, selectors, services
 from willkommen.appointments.generation import generate_for_offer
 from willkommen.appointments.models import Channel, Slot, WaitingWindow
 from willkommen.appointments.testing import make_offer, person
@@ -178,8 +178,36 @@ def test_waiting_room_cap_limits_all_anliegen_together(authority):
     # The free-slot search hides the full windows as well.
     from willkommen.appointments.selectors import free_slots
 
-    listed = {s.pk for s in free_slots(authority, work.anliegen, date_from=MONDAY, date_to=MONDAY, now=now)}
+    listed = {s.pk: s for s in free_slots(authority, work.anliegen, date_from=MONDAY, date_to=MONDAY, now=now)}
     assert work_915.pk not in listed and work_930.pk in listed
+    # The free places counted in SQL agree with the per-slot check, the cap included: at 9:30 the window
+    # holds one client (cap 3), the slot has one public place left.
+    for slot in listed.values():
+        assert slot.free_places == selectors.places_for(Slot.objects.get(pk=slot.pk), "public", now)
+    assert listed[work_930.pk].free_places == 1
+    work_945 = Slot.objects.get(anliegen=work.anliegen, starts_at=local(MONDAY, 9, 45))
+    assert listed[work_945.pk].free_places == 2
+
+
+def test_free_days_counts_in_sql_what_the_slot_list_shows(authority):
+    location = make_location(authority, cap=3)
+    offer = make_offer(authority, location=location, workstations=2, minutes=30, today=MONDAY, horizon=3)
+    now = local(MONDAY, 6)
+    first = Slot.objects.filter(anliegen=offer.anliegen, starts_at__gte=local(MONDAY, 9)).order_by("starts_at")[0]
+    for n in range(2):
+        services.hold(authority, slot_id=first.pk, anliegen=offer.anliegen, now=now, **person(n))
+    end = MONDAY + dt.timedelta(days=3)
+    slots = selectors.free_slots(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
+    days = selectors.free_days(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
+    expected = {}
+    for slot in slots:
+        row = expected.setdefault(slot.starts_at.astimezone(TZ).date(), {"slots": 0, "places": 0})
+        row["slots"] += 1
+        row["places"] += slot.free_places
+    assert {d["day"]: {"slots": d["slots"], "places": d["places"]} for d in days} == expected
+    assert all(d["location"] == location.pk for d in days)
+    assert first.pk not in {s.pk for s in slots}
+    assert selectors.days_with_places(authority, offer.anliegen, location, MONDAY, end, now=now) == sorted(expected)
 
 
 def test_windows_cover_the_whole_appointment():
