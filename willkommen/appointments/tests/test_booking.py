@@ -230,3 +230,15 @@ def test_pages_and_errors_in_the_clients_language(client, authority, future_slot
     client.cookies["willkommen_language"] = "ar"
     page = client.get(reverse("appointments:index")).content.decode()
     assert 'dir="rtl"' in page and "حجز موعد" in page
+
+
+def test_pages_listing_free_times_do_not_query_per_time(client, authority, future_slot, django_assert_max_num_queries):
+    """The move page lists up to 200 free times with their location; the places and the location name
+    come with the free-slot query, not one query per time."""
+    booking, token = services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, **person())
+    url = reverse("appointments:move", args=[booking.reference, token])
+    with django_assert_max_num_queries(15):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count('name="slot"') > 20
+    assert future_slot.location.name in page.content.decode()
