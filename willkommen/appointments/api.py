@@ -5,7 +5,9 @@ import datetime as dt
 
 from django.urls import path
 from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -60,6 +62,12 @@ class BookingRequestSerializer(serializers.Serializer):
     given_names = serializers.CharField(max_length=150, required=False, allow_blank=True)
     date_of_birth = serializers.DateField()
     email = serializers.EmailField()
+    passport_number = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="Optional. Stored only as a keyed hash; one active booking per passport and Anliegen.",
+    )
     phone = serializers.CharField(max_length=50, required=False, allow_blank=True)
     language = serializers.CharField(max_length=8, required=False)
     interpreter_needed = serializers.BooleanField(required=False)
@@ -199,6 +207,7 @@ class Challenge(PublicView):
         return Response(protection.new_challenge(ratelimit.client_address(request)))
 
 
+@method_decorator(sensitive_post_parameters("passport_number"), name="dispatch")
 class Bookings(PublicView):
     throttle_classes = []  # limited by protection.allow_booking_attempt (stricter without proof of work)
 
@@ -238,7 +247,8 @@ class Bookings(PublicView):
         form = DetailsForm(
             {
                 **{
-                    k: data.get(k, "") for k in ("family_name", "given_names", "email", "phone", "interpreter_language")
+                    k: data.get(k, "")
+                    for k in ("family_name", "given_names", "email", "phone", "interpreter_language", "passport_number")
                 },
                 "date_of_birth": data["date_of_birth"].isoformat(),
                 "language": data.get("language") or translation.get_language(),

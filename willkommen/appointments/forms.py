@@ -45,10 +45,29 @@ class PersonFields(forms.Form):
 
 
 class DetailsForm(PersonFields):
+    passport_number = forms.CharField(
+        label=_("Passport number"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Only a code calculated from the number is stored, never the number itself. "
+            "With it, one passport can hold only one appointment per Anliegen."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     language = forms.ChoiceField(label=_("Language for messages"))
     interpreter_needed = forms.BooleanField(label=_("I need an interpreter"), required=False)
     interpreter_language = forms.CharField(label=_("Interpreter language"), max_length=50, required=False)
+
+    def clean_passport_number(self):
+        """Normalised (upper case, no spaces); the services store only its keyed hash."""
+        from .services import PASSPORT_NUMBER_INVALID, normalise_passport_number
+
+        try:
+            return normalise_passport_number(self.cleaned_data.get("passport_number"))
+        except ValueError:
+            raise forms.ValidationError(PASSPORT_NUMBER_INVALID, code="invalid") from None
 
     def clean(self):
         data = super().clean()

@@ -143,6 +143,12 @@ class Booking(TenantModel):
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=50, blank=True)
     identity_key = models.CharField(max_length=64, editable=False)
+    passport_key = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Keyed hash (HMAC) of the normalised passport number, if the client gave one; never the number.",
+    )
     answers = models.JSONField(default=dict, blank=True)
     person = models.ForeignKey("clients.Person", on_delete=models.SET_NULL, null=True, blank=True)
     case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True)
@@ -171,6 +177,12 @@ class Booking(TenantModel):
                 fields=["authority", "anliegen", "identity_key"],
                 condition=models.Q(status__in=["held", "confirmed"]),
                 name="booking_one_active_per_person",
+            ),
+            # ... and per passport (same passport with another name or e-mail), when one was given.
+            models.UniqueConstraint(
+                fields=["authority", "anliegen", "passport_key"],
+                condition=models.Q(status__in=["held", "confirmed"]) & ~models.Q(passport_key=""),
+                name="booking_one_active_per_passport",
             ),
         ]
         indexes = [

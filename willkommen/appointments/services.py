@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 import random
+import re
 import secrets
 import threading
 import time
@@ -19,9 +20,11 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import capacity
 from .models import ACTIVE_STATUSES, BlockedAttempt, Booking, Channel, Mode, Offer, Slot, Status, WaitingWindow
@@ -29,6 +32,11 @@ from .models import ACTIVE_STATUSES, BlockedAttempt, Booking, Channel, Mode, Off
 HOLD_MINUTES = getattr(settings, "APPOINTMENTS_HOLD_MINUTES", 30)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 QR_SALT = "willkommen.appointments.qr"
+
+
+PASSPORT_NUMBER_INVALID = gettext_lazy(
+    "Please enter the passport number as it is printed: 5 to 20 letters (A–Z) and digits; spaces do not matter."
+)
 
 
 class BookingError(Exception):
@@ -76,6 +84,33 @@ def identity_key(family_name, given_names, date_of_birth, email):
     """A person for the one-active-booking rule: name, date of birth and e-mail, normalised and hashed."""
     raw = "|".join([_normal(family_name), _normal(given_names), str(date_of_birth), _normal(email)])
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+PASSPORT_SALT = "willkommen.appointments.passport"
+PASSPORT_PATTERN = re.compile(r"[A-Z0-9]{5,20}")
+
+
+def normalise_passport_number(value):
+    """The passport number as compared: upper case, without spaces (full-width characters folded).
+    Returns "" for no number; raises ValueError when what is left is not 5–20 letters A–Z and digits."""
+    text = "".join(unicodedata.normalize("NFKC", str(value or "")).split()).upper()
+    if text and not PASSPORT_PATTERN.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
+def passport_keys(authority, number):
+    """Keyed hashes of a normalised passport number at ``authority``: HMAC-SHA256 with a key derived from
+    SECRET_KEY (the first, stored with new bookings), then from each of SECRET_KEY_FALLBACKS (so a rotated
+    key still finds the bookings made before). The authority is part of the message, so the same passport
+    gives unrelated values at different authorities. Empty for no number."""
+    if not number:
+        return []
+    message = f"{authority.pk}:{number}"
+    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        salted_hmac(PASSPORT_SALT, message, secret=secret, algorithm="sha256").hexdigest() for secret in secrets_in_use
+    ]
 
 
 def hash_token(token):
@@ -261,9 +296,14 @@ def _offer_mode(slot):
     )
 
 
-def _duplicate_exists(authority, anliegen_id, keys):
+def _duplicate_exists(authority, anliegen_id, identity_key, passport_keys=()):
+    """An active booking for this Anliegen by the same person: same name, date of birth and e-mail, or
+    the same passport number (under the current or a previous SECRET_KEY)."""
+    same = Q(identity_key=identity_key)
+    if passport_keys:
+        same |= Q(passport_key__in=passport_keys)
     return Booking.objects.filter(
-        authority=authority, anliegen_id=anliegen_id, identity_key__in=keys, status__in=ACTIVE_STATUSES
+        same, authority=authority, anliegen_id=anliegen_id, status__in=ACTIVE_STATUSES
     ).exists()
 
 
@@ -296,6 +336,7 @@ def hold(
     language="de",
     interpreter_needed=False,
     interpreter_language="",
+    passport_number="",
     answers=None,
     channel=Channel.PUBLIC,
     proof_of_work=False,
@@ -313,16 +354,23 @@ def hold(
     """Take a place: held until the client confirms by e-mail (or at once ``confirmed`` for staff).
 
     Returns ``(booking, token)``; the token is the client's secret for confirm/cancel/move and is
-    stored only as a hash. Raises :class:`SlotGone` (409) or :class:`BookingError` (400)."""
+    stored only as a hash. ``passport_number`` (optional) is stored only as a keyed hash and, like
+    name + date of birth + e-mail, allows one active booking per Anliegen.
+    Raises :class:`SlotGone` (409) or :class:`BookingError` (400)."""
     now = now or timezone.now()
     if not family_name or not date_of_birth or not email:
         raise BookingError(_("Name, date of birth and e-mail are required."))
     if date_of_birth > timezone.localdate(now):
         raise BookingError(_("The date of birth lies in the future."), errors={"date_of_birth": "future"})
+    try:
+        passport = passport_keys(authority, normalise_passport_number(passport_number))
+    except ValueError:
+        raise BookingError(PASSPORT_NUMBER_INVALID, errors={"passport_number": "invalid"}) from None
     key = identity_key(family_name, given_names, date_of_birth, email)
     if identity_scope:
         # Office-made follow-ups stand beside the client's own booking (the one-active rule is against bots).
         key = hashlib.sha256(f"{key}/{identity_scope}".encode()).hexdigest()
+        passport = []
     token = secrets.token_urlsafe(24)
 
     def locked_part(slot, windows_created):
@@ -334,9 +382,11 @@ def hold(
             if not windows_created and _windows_missing([locked], windows):
                 raise _WindowsMissing()
             locked.location = slot.location
+            if len(passport) > 1 and _duplicate_exists(authority, slot.anliegen_id, key, passport[1:]):
+                raise _duplicate_error()  # booked under a previous SECRET_KEY: the index cannot see it
             used = _take(locked, windows, channel, now)
-            # The one-active-booking rule is the partial unique index: a duplicate fails this INSERT and
-            # the whole transaction (with the place taken above) rolls back.
+            # The one-active-booking rule is the partial unique indexes (person, passport): a duplicate
+            # fails this INSERT and the whole transaction (with the place taken above) rolls back.
             return Booking.objects.create(
                 authority=authority,
                 reference=new_reference(),
@@ -356,6 +406,7 @@ def hold(
                 interpreter_needed=bool(interpreter_needed),
                 interpreter_language=interpreter_language or "",
                 identity_key=key,
+                passport_key=passport[0] if passport else "",
                 answers=answers or {},
                 proof_of_work=proof_of_work,
                 invitation=invitation,
@@ -382,7 +433,7 @@ def hold(
             try:
                 return _with_windows([slot], lambda created: locked_part(slot, created))
             except IntegrityError:
-                if _duplicate_exists(authority, slot.anliegen_id, [key]):
+                if _duplicate_exists(authority, slot.anliegen_id, key, passport):
                     raise _duplicate_error() from None
                 if attempt == 2:
                     raise

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from willkommen.catalogue import selectors as catalogue_selectors
@@ -133,6 +134,7 @@ def challenge(request):
     return JsonResponse(protection.new_challenge(ratelimit.client_address(request)))
 
 
+@sensitive_post_parameters("passport_number")
 @require_http_methods(["GET", "POST"])
 def book(request, slug, slot_id):
     anliegen = _anliegen(request, slug)
@@ -201,6 +203,7 @@ def attempt_booking(request, anliegen, slot_id, form, answers, *, invitation=Non
             language=data.get("language") or translation.get_language(),
             interpreter_needed=data.get("interpreter_needed", False),
             interpreter_language=data.get("interpreter_language", ""),
+            passport_number=data.get("passport_number", ""),
             answers=answers,
             proof_of_work=proof,
             channel=Channel.INVITATION if invitation else Channel.PUBLIC,
