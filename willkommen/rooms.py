@@ -8,6 +8,7 @@ ROOMS = [
     "clients",
     "catalogue",
     "letters",
+    "accommodation",
     "messaging",
     "efile",
     "cases",

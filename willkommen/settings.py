@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "willkommen.clients",
     "willkommen.catalogue",
     "willkommen.letters",
+    "willkommen.accommodation",
     "willkommen.messaging",
     "willkommen.efile",
     "willkommen.cases",

@@ -1,6 +1,6 @@
 """Commands on persons: create, find duplicates, merge."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ForeignKey, OneToOneField
 
 from willkommen.audit.services import record
@@ -51,11 +51,16 @@ def merge(survivor, other, *, actor=None, request=None):
     if other.merged_into_id or survivor.merged_into_id:
         raise ValueError("One of the persons was already merged.")
 
-    for relation in Person._meta.related_objects:
-        field = relation.field
-        if field.model is Person or not isinstance(field, ForeignKey | OneToOneField):
-            continue
-        field.model._base_manager.filter(**{field.name: other}).update(**{field.name: survivor})
+    try:
+        with transaction.atomic():
+            for relation in Person._meta.related_objects:
+                field = relation.field
+                if field.model is Person or not isinstance(field, ForeignKey | OneToOneField):
+                    continue
+                field.model._base_manager.filter(**{field.name: other}).update(**{field.name: survivor})
+    except IntegrityError as error:
+        # A room's constraint allows only one such row per person (e.g. one open accommodation placement).
+        raise ValueError(f"The records hold entries that cannot be combined: {error}") from error
 
     PersonAlias.objects.create(
         authority_id=survivor.authority_id,

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccommodationConfig(AppConfig):
+    name = "willkommen.accommodation"
+    label = "accommodation"
