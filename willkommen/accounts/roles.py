@@ -30,8 +30,16 @@ CAPABILITIES = {
         "reports.view",
     },
     Role.SERVICEPOINT: {"desk", "clients.view", "servicepoint.work", "appointments.manage", "efile.dropoff"},
-    Role.ACCOMMODATION: {"desk", "accommodation.manage"},
-    Role.HEAD_OF_OFFICE: {"desk", "clients.view", "reports.view", "audit.view", "cases.approve", "cases.view_all"},
+    Role.ACCOMMODATION: {"desk", "accommodation.view", "accommodation.manage"},
+    Role.HEAD_OF_OFFICE: {
+        "desk",
+        "clients.view",
+        "reports.view",
+        "audit.view",
+        "cases.approve",
+        "cases.view_all",
+        "accommodation.view",
+    },
     Role.ADMINISTRATOR: {"desk", "admin", "audit.view", "catalogue.edit", "reports.view", "clients.merge"},
     Role.PARTNER: {"partner.portal"},
 }
