@@ -50,12 +50,15 @@ NOTICE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 class GroupNoticeForm(forms.Form):
     group = forms.ChoiceField(label=_("Recipients"), choices=GroupNotice.Group.choices)
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    accommodation = forms.ModelChoiceField(label=_("Accommodation"), queryset=None, required=False)
 
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
+        from willkommen.accommodation.selectors import accommodations
         from willkommen.tenancy.models import Team
 
         self.fields["team"].queryset = Team.objects.filter(authority=authority)
+        self.fields["accommodation"].queryset = accommodations(authority, active_only=True)
         names = dict(settings.LANGUAGES)
         for code in NOTICE_LANGUAGES:
             required = code == "de"
@@ -73,6 +76,10 @@ class GroupNoticeForm(forms.Form):
         data = super().clean()
         if data.get("group") == GroupNotice.Group.TEAM and not data.get("team"):
             self.add_error("team", _("Please choose the team."))
+        if data.get("group") == GroupNotice.Group.ACCOMMODATION and not data.get("accommodation"):
+            self.add_error("accommodation", _("Please choose the accommodation."))
+        if data.get("group") != GroupNotice.Group.ACCOMMODATION:
+            data["accommodation"] = None  # only the chosen group's choice is kept with the notice
         return data
 
     def texts(self):

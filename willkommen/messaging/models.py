@@ -179,9 +179,18 @@ class GroupNotice(TenantModel):
         IN_PROGRESS = "in_progress", _("All clients with an Anliegen in progress")
         TEAM = "team", _("All clients of a team")
         ALL = "all", _("All clients with contact details")
+        ACCOMMODATION = "accommodation", _("All residents of an accommodation")
 
     group = models.CharField(_("group"), max_length=20, choices=Group.choices)
     team = models.ForeignKey("tenancy.Team", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("team"))
+    accommodation = models.ForeignKey(
+        "accommodation.Accommodation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accommodation"),
+    )
     texts = models.JSONField(_("texts per language"), default=dict)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

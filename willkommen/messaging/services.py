@@ -462,9 +462,14 @@ def assign(message, *, person, case=None):
 OPEN_CASE_EXCLUDED = ("closed", "decided", "withdrawn", "rejected", "granted", "archived", "done")
 
 
-def group_recipients(authority, group, team=None):
+def group_recipients(authority, group, team=None, accommodation=None):
     from willkommen.clients.selectors import persons
 
+    if group == GroupNotice.Group.ACCOMMODATION:
+        # The current residents, as the accommodation room knows them (moved-out residents are not).
+        from willkommen.accommodation.selectors import current_residents
+
+        return current_residents(authority, accommodation).distinct()
     people = persons(authority)
     if group == GroupNotice.Group.IN_PROGRESS:
         try:
@@ -486,13 +491,19 @@ def notice_text(notice, language):
     raise KeyError("notice without German text")
 
 
-def send_group_notice(authority, *, group, texts, author=None, team=None):
+def send_group_notice(authority, *, group, texts, author=None, team=None, accommodation=None):
     """Send one notice to every person of the group, each in their language (fallback en, de)."""
     if not (texts.get("de") or {}).get("body"):
         raise ValueError("German text required")
+    if group == GroupNotice.Group.ACCOMMODATION and (
+        accommodation is None or accommodation.authority_id != authority.id
+    ):
+        raise ValueError("accommodation of this authority required")
     with transaction.atomic():
-        notice = GroupNotice.objects.create(authority=authority, group=group, team=team, texts=texts, author=author)
-        for person in group_recipients(authority, group, team):
+        notice = GroupNotice.objects.create(
+            authority=authority, group=group, team=team, accommodation=accommodation, texts=texts, author=author
+        )
+        for person in group_recipients(authority, group, team, accommodation):
             subject, body, language = notice_text(notice, person.preferred_language)
             send_message(
                 authority,

@@ -335,7 +335,9 @@ def desk_printed(request, pk):
 
 @desk_view("messaging.send")
 def desk_notices(request):
-    form = GroupNoticeForm(request.POST or None, authority=request.authority)
+    # A link (e.g. from an accommodation's page) may preselect the group: ?group=…&accommodation=…
+    initial = {key: request.GET[key] for key in ("group", "team", "accommodation") if request.GET.get(key)}
+    form = GroupNoticeForm(request.POST or None, authority=request.authority, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -343,6 +345,7 @@ def desk_notices(request):
                 request.authority,
                 group=form.cleaned_data["group"],
                 team=form.cleaned_data.get("team"),
+                accommodation=form.cleaned_data.get("accommodation"),
                 texts=form.texts(),
                 author=request.user,
             )
