@@ -440,6 +440,8 @@ SERVICEPOINT_NO_SHOW_MINUTES = env_int("SERVICEPOINT_NO_SHOW_MINUTES", 5)
 SERVICEPOINT_NO_SHOW_REQUEUES = env_int("SERVICEPOINT_NO_SHOW_REQUEUES", 1)
 # SERVICEPOINT_DEFAULT_SERVICE_MINUTES: minutes per client for wait estimates until today's own figures exist.
 SERVICEPOINT_DEFAULT_SERVICE_MINUTES = env_int("SERVICEPOINT_DEFAULT_SERVICE_MINUTES", 6)
+# SERVICEPOINT_SMS_AHEAD: a waiting client who left a mobile number gets an SMS when this many tickets or fewer are ahead.
+SERVICEPOINT_SMS_AHEAD = env_int("SERVICEPOINT_SMS_AHEAD", 3)
 
 # --- appointments (issue 3) ---
 # APPOINTMENTS_HORIZON_DAYS: how many days ahead slots are generated and offered.

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from willkommen.efile.models import DOCUMENT_TYPES
 
 from .models import WALK_IN_CATEGORIES, Category, Outcome
+from .sms import normalise_phone
 
 WALK_IN_CHOICES = [(value, label) for value, label in Category.choices if value in WALK_IN_CATEGORIES]
 
@@ -22,10 +23,48 @@ class CheckInForm(forms.Form):
     )
 
 
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
+class PhoneField(forms.CharField):
+    """An optional mobile number for the SMS, normalised to E.164 (see ``sms.normalise_phone``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget", TelInput(attrs={"class": "kern-form-input__input", "autocomplete": "tel", "dir": "ltr"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return normalise_phone(super().clean(value))
+
+
 class DeskTicketForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=WALK_IN_CHOICES)
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
     language = forms.ChoiceField(label=_("Language of the client"), choices=settings.LANGUAGES, initial="de")
+    phone = PhoneField(
+        label=_("Mobile number for an SMS"),
+        required=False,
+        help_text=_("The client gets an SMS in their language when their turn is near and when they are called."),
+    )
+
+
+class DeskCheckInForm(CheckInForm):
+    phone = PhoneField(
+        label=_("Mobile number for an SMS"),
+        required=False,
+        help_text=_("The client gets an SMS in their language when their turn is near and when they are called."),
+    )
+
+
+class TicketSmsForm(forms.Form):
+    phone = PhoneField(
+        label=_("Your mobile number"),
+        help_text=_("For example +49 151 23456789. It is deleted when your visit is over."),
+    )
 
 
 class CallForm(forms.Form):

@@ -119,6 +119,15 @@ class Ticket(TenantModel):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     recalls = models.PositiveSmallIntegerField(default=0)
+    # Optional mobile number for the SMS when the turn is near (normalised, +4915...). Kept only
+    # while the ticket is open: blanked when it is finished and by the nightly job.
+    phone = models.CharField(_("mobile number for SMS"), max_length=16, blank=True)
+    sms_near_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the 'your turn is near' SMS was claimed (set once per ticket; also set, without an SMS, "
+        "when the ticket was already near as the number was given).",
+    )
 
     class Meta:
         verbose_name = _("ticket")

@@ -11,6 +11,7 @@ import math
 import statistics
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from willkommen.tenancy.models import Closure
 from willkommen.tenancy.selectors import public_holidays
 
-from . import queue
+from . import queue, sms
 from .models import (
     PRESENT_STATUSES,
     WALK_IN_CATEGORIES,
@@ -192,9 +193,21 @@ def _next_number(location, day):
     return DayCounter.objects.values_list("last_number", flat=True).get(pk=counter.pk)
 
 
-def _create_ticket(location, category, *, now, language, priority, issued_by=None, appointment_at=None, reference=""):
+def _phone(value):
+    """The mobile number normalised (E.164), "" when none; a ServicePointError with a clear message if
+    invalid. Without an SMS gateway nothing is kept (a number that cannot be used is not stored)."""
+    try:
+        phone = sms.normalise_phone(value)
+    except ValidationError as error:
+        raise ServicePointError(str(error.messages[0])) from None
+    return phone if sms.available() else ""
+
+
+def _create_ticket(
+    location, category, *, now, language, priority, issued_by=None, appointment_at=None, reference="", phone=""
+):
     day = today(now)
-    return Ticket.objects.create(
+    ticket = Ticket.objects.create(
         authority=location.authority,
         location=location,
         day=day,
@@ -207,16 +220,23 @@ def _create_ticket(location, category, *, now, language, priority, issued_by=Non
         issued_at=now,
         queued_at=now,
         issued_by=issued_by,
+        phone=phone,
     )
+    if phone:
+        sms.phone_given(ticket, now)
+    return ticket
 
 
-def issue_ticket(authority, location, category, *, language="de", urgent=False, issued_by=None, now=None):
-    """A walk-in ticket. Refused when the location is closed or the waiting room is full."""
+def issue_ticket(authority, location, category, *, language="de", urgent=False, issued_by=None, phone="", now=None):
+    """A walk-in ticket. Refused when the location is closed or the waiting room is full.
+
+    ``phone``: optional mobile number for the SMS when the turn is near (see ``sms.py``)."""
     now = now or timezone.now()
     if location.authority_id != authority.pk:
         raise ServicePointError(_("This location does not belong to this authority."))
     if category not in WALK_IN_CATEGORIES:
         raise ServicePointError(_("Please choose what you have come for."))
+    phone = _phone(phone)
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     _require_open(location, now)
@@ -240,10 +260,11 @@ def issue_ticket(authority, location, category, *, language="de", urgent=False, 
             language=language,
             priority=Priority.URGENT if urgent else Priority.WALK_IN,
             issued_by=issued_by,
+            phone=phone,
         )
 
 
-def check_in(authority, location, code, *, language="de", staff=None, now=None):
+def check_in(authority, location, code, *, language="de", staff=None, phone="", now=None):
     """Check in an existing appointment by its reference or QR code and give a ticket.
 
     The booking itself is checked (and marked checked-in) by the appointments room; the cap
@@ -254,6 +275,7 @@ def check_in(authority, location, code, *, language="de", staff=None, now=None):
         raise ServicePointError(_("Please enter the booking reference from your confirmation."))
     if location.authority_id != authority.pk:
         raise ServicePointError(_("This location does not belong to this authority."))
+    phone = _phone(phone)
     _require_open(location, now)
     try:
         from willkommen.appointments import services as appointment_services
@@ -282,7 +304,25 @@ def check_in(authority, location, code, *, language="de", staff=None, now=None):
             issued_by=staff,
             appointment_at=getattr(booking, "starts_at", None),
             reference=reference,
+            phone=phone,
         )
+
+
+def set_phone(ticket, phone, *, now=None):
+    """The client leaves (or, with "", deletes) a mobile number for the SMS while waiting."""
+    now = now or timezone.now()
+    phone = _phone(phone)
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(authority=ticket.authority, pk=ticket.pk).first()
+        if ticket is None:
+            raise ServicePointError(_("This ticket has changed in the meantime. Please reload the page."))
+        if phone and ticket.status != Status.WAITING:
+            raise ServicePointError(_("Your number has already been called."))
+        ticket.phone = phone
+        ticket.save(update_fields=["phone"])
+        if phone:
+            sms.phone_given(ticket, now)
+    return ticket
 
 
 # --- calling --------------------------------------------------------------------------------------
@@ -313,6 +353,10 @@ def call_next(authority, location, *, counter, staff=None, now=None):
             ticket.counter = counter
             ticket.staff = staff
             ticket.save(update_fields=["status", "called_at", "counter", "staff"])
+            sms.send_called(ticket)
+            # Everybody behind moved up one place: the "near" SMS, once this call is visible to all.
+            # robust: a failure there is logged (the periodic job catches up), the call stands.
+            transaction.on_commit(lambda: sms.notify_near(location, now), robust=True)
             return ticket
     return None
 
@@ -347,9 +391,10 @@ def finish(ticket, outcome, *, staff=None, now=None):
         ticket.status = Status.DONE
         ticket.finished_at = now
         ticket.outcome = outcome
+        ticket.phone = ""  # data minimisation: the number was only for today's SMS
         if staff is not None:
             ticket.staff = staff
-        ticket.save(update_fields=["status", "served_at", "finished_at", "outcome", "staff"])
+        ticket.save(update_fields=["status", "served_at", "finished_at", "outcome", "staff", "phone"])
     return ticket
 
 
@@ -371,7 +416,8 @@ def mark_no_show(ticket, *, now=None):
             ticket.status = Status.NO_SHOW
             ticket.outcome = Outcome.NO_SHOW
             ticket.finished_at = now
-            ticket.save(update_fields=["status", "outcome", "finished_at"])
+            ticket.phone = ""
+            ticket.save(update_fields=["status", "outcome", "finished_at", "phone"])
     return ticket
 
 
@@ -390,11 +436,14 @@ def expire_no_shows(now=None):
 
 
 def cancel_stale(now=None):
-    """Tickets of past days still waiting or called are closed as no-shows (the figures count them)."""
+    """Tickets of past days still waiting or called are closed as no-shows (the figures count them);
+    mobile numbers left on tickets of past days are deleted."""
     now = now or timezone.now()
-    return Ticket.objects.filter(day__lt=today(now), status__in=[Status.WAITING, Status.CALLED]).update(
+    closed = Ticket.objects.filter(day__lt=today(now), status__in=[Status.WAITING, Status.CALLED]).update(
         status=Status.NO_SHOW, outcome=Outcome.NO_SHOW, finished_at=now
     )
+    Ticket.objects.filter(day__lt=today(now)).exclude(phone="").update(phone="")
+    return closed
 
 
 # --- drop-off -------------------------------------------------------------------------------------

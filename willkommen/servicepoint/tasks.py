@@ -1,4 +1,5 @@
-"""Periodic jobs of the ServicePoint: called clients who do not come, and tickets left over."""
+"""Periodic jobs of the ServicePoint: called clients who do not come, the SMS when the turn is near,
+and tickets left over (with their mobile numbers) from earlier days."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -9,6 +10,15 @@ def expire_no_shows():
     from .services import expire_no_shows as run
 
     return run()
+
+
+@db_periodic_task(crontab(minute="*"))
+def notify_near_turns():
+    """Calls send the "near" SMS themselves; this catches tickets that moved up without a call
+    (an appointment holder whose time has come)."""
+    from .sms import notify_near_everywhere
+
+    return notify_near_everywhere()
 
 
 @db_periodic_task(crontab(hour="2", minute="15"))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("servicepoint/kiosk/<str:key>/ticket/", views.kiosk_ticket, name="kiosk_ticket"),
     path("servicepoint/kiosk/<str:key>/check-in/", views.kiosk_check_in, name="kiosk_check_in"),
     path("servicepoint/ticket/<uuid:public_id>/", views.ticket_page, name="ticket"),
+    path("servicepoint/ticket/<uuid:public_id>/sms/", views.ticket_sms, name="ticket_sms"),
     path("servicepoint/display/<str:key>/", views.display, name="display"),
     path("servicepoint/display/<str:key>/board/", views.display_board, name="display_board"),
     path("desk/servicepoint/", views.desk, name="desk"),

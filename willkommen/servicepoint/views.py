@@ -15,9 +15,19 @@ from willkommen.accounts.decorators import desk_view
 from willkommen.audit.services import record
 from willkommen.core.ratelimit import ratelimit
 
-from . import selectors, services
-from .forms import CallForm, CheckInForm, DeskTicketForm, DropOffForm, EmailReceiptForm, FinishForm, KioskTicketForm
-from .models import WALK_IN_CATEGORIES, Category, DropOff
+from . import selectors, services, sms
+from .forms import (
+    CallForm,
+    CheckInForm,
+    DeskCheckInForm,
+    DeskTicketForm,
+    DropOffForm,
+    EmailReceiptForm,
+    FinishForm,
+    KioskTicketForm,
+    TicketSmsForm,
+)
+from .models import WALK_IN_CATEGORIES, Category, DropOff, Status
 
 DISPLAY_REFRESH_SECONDS = 10
 
@@ -113,11 +123,14 @@ def kiosk_check_in(request, key):
     return _ticket_redirect(ticket, language)
 
 
-def ticket_page(request, public_id):
+def _public_ticket(request, public_id):
     ticket = selectors.ticket_by_public_id(request.authority, public_id)
     if ticket is None:
         raise Http404
-    language = _language(request)
+    return ticket
+
+
+def _ticket_response(request, ticket, language, sms_form=None, status=200):
     station = services.station_for(ticket.location)
     return _render_in(
         request,
@@ -127,8 +140,54 @@ def ticket_page(request, public_id):
             "ticket": ticket,
             "wait": services.estimated_wait_minutes(ticket),
             "back": f"{reverse('servicepoint:kiosk', args=[station.kiosk_key])}?{urlencode({'lang': language})}",
+            "sms_offered": sms.available() and ticket.status == Status.WAITING,
+            "sms_form": sms_form or TicketSmsForm(),
+            "sms_phone": sms.masked(ticket.phone),
         },
+        status=status,
     )
+
+
+def ticket_page(request, public_id):
+    ticket = _public_ticket(request, public_id)
+    return _ticket_response(request, ticket, _language(request))
+
+
+@require_POST
+@ratelimit("servicepoint-sms", limit=20)
+def ticket_sms(request, public_id):
+    """The client leaves a mobile number for the SMS when the turn is near, or deletes it."""
+    ticket = _public_ticket(request, public_id)
+    language = _language(request)
+    with translation.override(language):
+        if request.POST.get("action") == "delete":
+            services.set_phone(ticket, "")
+            messages.success(request, _("Your mobile number was deleted."))
+            return _ticket_redirect(ticket, language)
+        form = TicketSmsForm(request.POST)
+        if not sms.available():
+            raise Http404
+        if ticket.status != Status.WAITING:
+            form.is_valid()
+            form.add_error(None, _("Your number has already been called."))
+            return _ticket_response(request, ticket, language, form, status=409)
+        if not form.is_valid():
+            return _ticket_response(request, ticket, language, form, status=400)
+        try:
+            ticket = services.set_phone(ticket, form.cleaned_data["phone"])
+        except services.ServicePointError as error:
+            form.add_error(None, error.message)
+            return _ticket_response(request, ticket, language, form, status=409)
+        if ticket.sms_near_at is not None:
+            messages.success(
+                request,
+                _(
+                    "Your turn is very near, so please stay in the waiting room. We will send an SMS when your number is called."
+                ),
+            )
+        else:
+            messages.success(request, _("We will send you an SMS when your turn is near."))
+    return _ticket_redirect(ticket, language)
 
 
 # --- call display -------------------------------------------------------------------------------
@@ -199,7 +258,8 @@ def desk(request):
                 "open": services.is_open(location, now),
                 "issue_form": DeskTicketForm(),
                 "call_form": CallForm(initial={"counter": counter}),
-                "check_in_form": CheckInForm(),
+                "check_in_form": DeskCheckInForm(auto_id="checkin-%s"),
+                "sms_available": sms.available(),
                 "finish_form": FinishForm(),
                 "kiosk_url": request.build_absolute_uri(reverse("servicepoint:kiosk", args=[station.kiosk_key])),
                 "display_url": request.build_absolute_uri(reverse("servicepoint:display", args=[station.display_key])),
@@ -214,7 +274,10 @@ def desk_issue(request):
     location, _locations = _desk_location(request)
     form = DeskTicketForm(request.POST)
     if location is None or not form.is_valid():
-        messages.error(request, _("Please choose a category and a language."))
+        if "phone" in form.errors:
+            messages.error(request, form.errors["phone"][0])
+        else:
+            messages.error(request, _("Please choose a category and a language."))
         return _back_to_desk(location)
     try:
         ticket = services.issue_ticket(
@@ -224,6 +287,7 @@ def desk_issue(request):
             language=form.cleaned_data["language"],
             urgent=form.cleaned_data["urgent"],
             issued_by=request.user,
+            phone=form.cleaned_data["phone"],
         )
     except services.ServicePointError as error:
         messages.error(request, error.message)
@@ -240,12 +304,17 @@ def desk_issue(request):
 @require_POST
 def desk_check_in(request):
     location, _locations = _desk_location(request)
-    form = CheckInForm(request.POST)
+    form = DeskCheckInForm(request.POST)
     if location is None or not form.is_valid():
-        messages.error(request, _("Please enter the booking reference."))
+        if "phone" in form.errors:
+            messages.error(request, form.errors["phone"][0])
+        else:
+            messages.error(request, _("Please enter the booking reference."))
         return _back_to_desk(location)
     try:
-        ticket = services.check_in(request.authority, location, form.cleaned_data["code"], staff=request.user)
+        ticket = services.check_in(
+            request.authority, location, form.cleaned_data["code"], staff=request.user, phone=form.cleaned_data["phone"]
+        )
     except services.ServicePointError as error:
         messages.error(request, error.message)
         return _back_to_desk(location)

@@ -127,3 +127,16 @@ def fake_appointments(monkeypatch):
     monkeypatch.setitem(sys.modules, "willkommen.appointments.services", module)
     monkeypatch.setattr(package, "services", module, raising=False)
     return module
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """The messaging room's local SMS gateway double; SMS go out through its real HTTP shape."""
+    from willkommen.messaging.gateway_doubles import GatewayDouble
+
+    double = GatewayDouble().start()
+    settings.MESSAGING_SMS_URL = double.url
+    settings.MESSAGING_SMS_TOKEN = "secret"
+    settings.SERVICEPOINT_SMS_AHEAD = 2
+    yield double
+    double.stop()
