@@ -32,6 +32,20 @@ def ticket(authority, pk):
     return Ticket.objects.filter(authority=authority, pk=pk).select_related("location").first()
 
 
+def tickets_today(location, now=None, status=""):
+    """Every ticket of the location issued today (optionally of one status), by number."""
+    now = now or timezone.now()
+    tickets = Ticket.objects.filter(
+        authority=location.authority, location=location, day=timezone.localtime(now).date()
+    ).order_by("number")
+    return tickets.filter(status=status) if status else tickets
+
+
+def location_of(authority, pk):
+    """An active location of the authority, or None (another authority's location is None too)."""
+    return locations(authority).filter(pk=pk).first()
+
+
 def waiting_queue(location, now=None):
     now = now or timezone.now()
     waiting = Ticket.objects.filter(

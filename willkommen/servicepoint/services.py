@@ -171,6 +171,35 @@ def estimated_wait_minutes(ticket, now=None):
     return math.ceil(ahead * per_ticket / active_counters(ticket.location, now))
 
 
+def waiting_by_category(location, now=None):
+    """Per category: how many wait, and the estimated wait of a walk-in ticket taken now (the same for
+    every walk-in category, as they share one line; None for check-ins, who go by appointment time)."""
+    now = now or timezone.now()
+    waiting = _waiting(location, now)
+    newcomer = Ticket(location=location, priority=Priority.WALK_IN, queued_at=now, number=2**31 - 1)
+    newcomer_key = queue.sort_key(newcomer, now)
+    ahead = sum(1 for t in waiting if queue.sort_key(t, now) < newcomer_key)
+    minutes = math.ceil(ahead * service_minutes(location, now) / active_counters(location, now))
+    return [
+        {
+            "category": value,
+            "label": label,
+            "waiting": sum(1 for t in waiting if t.category == value),
+            "estimated_minutes": minutes if value in WALK_IN_CATEGORIES else None,
+        }
+        for value, label in Category.choices
+    ]
+
+
+def waiting_positions(location, now=None):
+    """{ticket id: (tickets ahead, estimated minutes)} for today's waiting tickets, in one pass."""
+    now = now or timezone.now()
+    waiting = queue.ordered(_waiting(location, now), now)
+    per_ticket = service_minutes(location, now)
+    counters = active_counters(location, now)
+    return {t.pk: (i, math.ceil(i * per_ticket / counters)) for i, t in enumerate(waiting)}
+
+
 def come_back_at(location, now):
     """When the waiting room is likely below its cap again (local time), or None if not today."""
     excess = present_count(location, now) - location.waiting_room_cap + 1
