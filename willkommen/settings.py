@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "willkommen.tenancy.middleware.AuthorityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "willkommen.core.middleware.LanguageMiddleware",
+    "willkommen.core.middleware.NulCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

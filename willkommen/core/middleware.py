@@ -34,3 +34,36 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuse NUL characters in the path, the query string and form fields with a 400 before any
+    view sees them: PostgreSQL cannot store or even compare text containing NUL (a search with
+    ``%00`` was a 500), and no legitimate input contains one. File uploads are not affected."""
+
+    FORM = "application/x-www-form-urlencoded"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            from .views import _error
+
+            message = _("The input contains a character that is not allowed (NUL). Please check it.")
+            if request.path.startswith("/api/") or "/api/" in request.path:
+                return JsonResponse({"detail": message}, status=400)
+            return _error(request, 400, _("Bad request"), message)
+        return self.get_response(request)
+
+    def _has_nul(self, request):
+        if "\x00" in request.path:
+            return True
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return True
+        if request.method == "POST" and request.content_type == self.FORM:
+            return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists())
+        return False
