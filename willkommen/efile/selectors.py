@@ -6,6 +6,9 @@ from django.db.models import Q
 from .models import Document, FileState, PersonFile
 
 MAX_SEARCH_TERMS = 8
+# PostgreSQL ranks at most this many matches of a search, the newest: a common word (in one document of
+# thirteen) matches 78,000 of 1,000,000 documents, and ranking them all took seconds (docs/performance-efile.md).
+RANKED_MATCHES = 1000
 
 
 def documents_for_person(authority, person):
@@ -46,7 +49,10 @@ def search(authority, query, *, person=None, persons=None, limit=50):
     """Full-text search over the documents' text and metadata.
 
     PostgreSQL: German stemming (``config="german"``) over the stored search vector with a GIN
-    index, ranked. SQLite: every word must occur (case-insensitive) in title, name, type or text."""
+    index; of the matches the newest ``RANKED_MATCHES`` (after the visibility filter) are ranked and the
+    best ``limit`` returned, so a query with fewer matches gets exactly the best-ranked ones and a very
+    common word the best of its newest matches. SQLite: every word must occur (case-insensitive) in
+    title, name, type or text, newest first."""
     query = (query or "").strip()[:200]
     qs = Document.objects.filter(authority=authority, is_current=True)
     if person is not None:
@@ -60,10 +66,11 @@ def search(authority, query, *, person=None, persons=None, limit=50):
         from django.db.models import F
 
         search_query = SearchQuery(query, config="german", search_type="websearch")
+        newest = qs.filter(search_vector=search_query).order_by("-uploaded_at", "-id").values("pk")[:RANKED_MATCHES]
         return (
-            qs.filter(search_vector=search_query)
+            Document.objects.filter(authority=authority, pk__in=newest)
             .annotate(rank=SearchRank(F("search_vector"), search_query))
-            .order_by("-rank", "-uploaded_at")
+            .order_by("-rank", "-uploaded_at", "-id")
             .select_related("person")[:limit]
         )
     for term in query.split()[:MAX_SEARCH_TERMS]:

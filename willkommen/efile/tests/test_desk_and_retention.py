@@ -166,6 +166,38 @@ def test_postgres_full_text_search_with_german_stemming(authority, person):
         assert "gin" in cursor.fetchone()[0].lower()
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_search_ranks_the_newest_visible_matches(authority, person, monkeypatch):
+    from django.utils import timezone
+
+    from willkommen.clients.models import Person
+    from willkommen.clients.services import create_person
+    from willkommen.efile import selectors
+
+    def add(owner, name, text, days_ago):
+        doc = services.add_document(
+            authority, owner, upload(name, pdf_bytes(text)), document_type="other", source="upload"
+        )
+        Document.objects.filter(pk=doc.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=days_ago))
+        return doc
+
+    best = add(person, "best.pdf", "Sperrkonto Sperrkonto Sperrkonto Sperrkonto", 30)
+    older = add(person, "older.pdf", "Sperrkonto Wohnung", 20)
+    newer = add(person, "newer.pdf", "Sperrkonto Miete", 10)
+    add(person, "miss.pdf", "Mietvertrag", 1)
+    other = create_person(authority, family_name="Other", given_names="O", date_of_birth=dt.date(1990, 1, 1))
+    add(other, "hidden.pdf", "Sperrkonto Sperrkonto Sperrkonto Sperrkonto Sperrkonto", 0)
+    mine = Person.objects.filter(pk=person.pk)
+    # fewer matches than RANKED_MATCHES: all ranked, best first, equal ranks newest first
+    assert list(selectors.search(authority, "Sperrkonto", persons=mine)) == [best, newer, older]
+    assert list(selectors.search(authority, "Sperrkonto", persons=mine, limit=1)) == [best]
+    # more matches: only the newest visible ones are ranked; the hidden document takes no place
+    monkeypatch.setattr(selectors, "RANKED_MATCHES", 2)
+    assert list(selectors.search(authority, "Sperrkonto", persons=mine)) == [newer, older]
+    assert selectors.search(authority, "Sperrkonto")[0].original_name == "hidden.pdf"
+
+
 @pytest.mark.django_db
 def test_demo_is_idempotent(authority, person):
     from willkommen.efile import demo
