@@ -44,20 +44,9 @@ def case_checklist(case, language):
 
 def build_all(anliegen, language):
     """Every checklist item of the Anliegen, whatever the answers."""
-    from willkommen.catalogue.checklist import ChecklistEntry
-    from willkommen.catalogue.texts import pick
+    from willkommen.catalogue.checklist import entry
 
-    return [
-        ChecklistEntry(
-            key=item.key,
-            title=(text.title if text else item.key),
-            explanation=(text.explanation if text else ""),
-            required=item.required,
-            document_type=item.document_type,
-        )
-        for item in anliegen.checklist_items.all()
-        for text in [pick(item.texts.all(), language)]
-    ]
+    return [entry(item, language) for item in anliegen.checklist_items.all()]
 
 
 def _open_request(case):

@@ -89,17 +89,20 @@ def build(anliegen, answers, language):
     for item in anliegen.checklist_items.all():
         if not applies(item.condition, answers):
             continue
-        text = pick(item.texts.all(), language)
-        checklist.entries.append(
-            ChecklistEntry(
-                key=item.key,
-                title=text.title if text else item.key,
-                explanation=text.explanation if text else "",
-                required=item.required,
-                document_type=item.document_type,
-            )
-        )
+        checklist.entries.append(entry(item, language))
     return checklist
+
+
+def entry(item, language):
+    """One checklist item as an entry, its texts in ``language`` with fallback."""
+    text = pick(item.texts.all(), language)
+    return ChecklistEntry(
+        key=item.key,
+        title=text.title if text else item.key,
+        explanation=text.explanation if text else "",
+        required=item.required,
+        document_type=item.document_type,
+    )
 
 
 def question_rows(anliegen, language, answers=None):
