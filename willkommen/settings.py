@@ -53,6 +53,10 @@ def _secret_key():
 
 # SECRET_KEY: signs sessions, magic links and tokens; generated into var/secret_key when unset.
 SECRET_KEY = env("SECRET_KEY") or _secret_key()
+# SECRET_KEY_FALLBACKS: comma-separated previous keys after a rotation. Sessions, links and the keyed
+# hashes of access codes and passport numbers made under them stay valid (codes are re-stored under the
+# new key at their next use); drop a key from the list once its sessions and links have expired.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 # DEBUG: developer error pages; never on in production.
 DEBUG = env_bool("DEBUG", False)
@@ -63,10 +67,40 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 # CSRF_TRUSTED_ORIGINS: comma-separated origins (scheme://host) for HTTPS deployments behind a proxy.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
-# SECURE_COOKIES: send session and CSRF cookies only over HTTPS (on in production).
-SECURE_COOKIES = env_bool("SECURE_COOKIES", False)
-SESSION_COOKIE_SECURE = SECURE_COOKIES
-CSRF_COOKIE_SECURE = SECURE_COOKIES
+# HTTPS_ONLY: the site is served over HTTPS only (directly or behind a reverse proxy that terminates
+# TLS). On by default whenever DEBUG is off: plain HTTP requests are redirected to HTTPS, HSTS is sent
+# and every cookie is Secure. Only the local demo (scripts/serve.sh, i.e. `make run`) and the test
+# suite set it off, to serve plain http on 127.0.0.1. See docs/security.md.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
+# HSTS_SECONDS: how long browsers must use HTTPS only for this host (Strict-Transport-Security; one year;
+# sent only with HTTPS_ONLY). HSTS_INCLUDE_SUBDOMAINS and HSTS_PRELOAD add the two directives (on by
+# default; turn them off when the host name has subdomains that are not served over HTTPS).
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+# PERMISSIONS_POLICY: browser features no page needs are switched off for every page
+# (Permissions-Policy header, core.middleware.PermissionsPolicyMiddleware); a view that needs one
+# allows it for its own origin with @core.middleware.allow_features (the ServicePoint desk: camera).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # SESSION_AGE_SECONDS: how long a login lasts without activity (default 8 hours, one working day).
@@ -83,7 +117,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -94,26 +127,31 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "huey.contrib.djhuey",
-    # Willkommen's rooms, one per domain concept (see docs/architecture.md).
+    # Willkommen's rooms, one per domain concept, in the order of willkommen/rooms.py (docs/architecture.md).
     "willkommen.core",
     "willkommen.tenancy",
-    "willkommen.accounts",
     "willkommen.audit",
+    "willkommen.accounts",
+    "willkommen.letters",
     "willkommen.clients",
     "willkommen.catalogue",
-    "willkommen.letters",
-    "willkommen.accommodation",
-    "willkommen.messaging",
     "willkommen.efile",
+    "willkommen.messaging",
+    "willkommen.accommodation",
     "willkommen.cases",
+    "willkommen.contact",
     "willkommen.applications",
     "willkommen.appointments",
     "willkommen.servicepoint",
+    "willkommen.knowledge",
+    "willkommen.rights",
+    "willkommen.partners",
     "willkommen.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "willkommen.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "willkommen.tenancy.middleware.AuthorityMiddleware",
@@ -125,6 +163,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "willkommen.accounts.middleware.StaffTenantMiddleware",
+    "willkommen.accounts.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -145,6 +184,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "willkommen.core.context_processors.base",
+                "willkommen.accounts.context_processors.client",
             ],
         },
     },
@@ -154,6 +194,9 @@ TEMPLATES = [
 # postgres://user:password@host:5432/name).
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'willkommen.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# The queue's covering indexes (INCLUDE) exist on PostgreSQL; SQLite, the embedded demo database, builds them
+# without the extra columns, which is all right there: silence Django's note about it.
+SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, IMMEDIATE transactions and a busy timeout so the web server and the job consumer
     # never lock each other out.
@@ -178,13 +221,33 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/desk/"
 
-# AXES_FAILURE_LIMIT: failed staff logins before the account is locked for AXES_COOLOFF_MINUTES.
+# Staff login lockout (django-axes, see accounts/lockout.py). AXES_FAILURE_LIMIT: failed logins of one
+# user name from one address before that pair is locked for AXES_COOLOFF_MINUTES. Nobody else can
+# lock a staff member out this way: the same user name from another address is not affected.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "username"]]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+# LOGIN_USER_FAILURE_LIMIT: the slower limit per user name, from any address (a distributed guessing
+# attack): after this many failures within LOGIN_USER_WINDOW_MINUTES the user name is locked everywhere
+# until the oldest of them is older than the window.
+LOGIN_USER_FAILURE_LIMIT = env_int("LOGIN_USER_FAILURE_LIMIT", 30)
+LOGIN_USER_WINDOW_MINUTES = env_int("LOGIN_USER_WINDOW_MINUTES", 60)
+AXES_HANDLER = "willkommen.accounts.lockout.LockoutHandler"
+# Attempts while locked are refused without being counted: one address alone can never reach the
+# per-user-name limit (at most AXES_FAILURE_LIMIT failures per cool-off), and the lock does not grow.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "willkommen.core.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# API tokens of integration accounts (desk: Integrations). API_TOKEN_DEFAULT_DAYS: lifetime offered for a
+# new token; API_TOKEN_MAX_DAYS: the longest allowed; API_TOKEN_ROTATION_OVERLAP_HOURS: how long a rotated
+# token keeps working beside its successor.
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+API_TOKEN_ROTATION_OVERLAP_HOURS = env_int("API_TOKEN_ROTATION_OVERLAP_HOURS", 24)
 
 # OTP_ISSUER: the name shown in the staff member's authenticator app.
 OTP_TOTP_ISSUER = env("OTP_ISSUER", "Willkommen")
@@ -202,7 +265,8 @@ LANGUAGES = [
     ("fr", "Français"),
 ]
 LANGUAGES_BIDI = ["ar", "fa"]
-# Catalogue and template texts fall back along this chain when a language has no text.
+# Catalogue texts and group notices fall back along this chain when a language has no text. (Automatic
+# messages and letter texts do not: client language, then German with a translation note, messaging/texts.py.)
 TEXT_FALLBACK_LANGUAGES = ["en", "de"]
 LANGUAGE_COOKIE_NAME = "willkommen_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -284,12 +348,7 @@ else:
 # HUEY_STORAGE: "sqlite" (default, a file under var/), "redis" (uses HUEY_REDIS_URL) or "memory" (tests; runs at once).
 HUEY_STORAGE = env("HUEY_STORAGE", "memory" if TESTING else "sqlite")
 if HUEY_STORAGE == "redis":
-    HUEY = {
-        "huey_class": "huey.RedisHuey",
-        "name": "willkommen",
-        "url": env("HUEY_REDIS_URL", "redis://127.0.0.1:6379/1"),
-        "immediate": False,
-    }
+    HUEY = {}  # many consumers: set in the scale-out block at the end
 elif HUEY_STORAGE == "memory":
     HUEY = {"huey_class": "huey.MemoryHuey", "name": "willkommen", "immediate": True}
 else:
@@ -312,9 +371,17 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 183)
 
 # MAGIC_LINK_MAX_AGE_MINUTES: how long a client's sign-in link stays valid.
 MAGIC_LINK_MAX_AGE_MINUTES = env_int("MAGIC_LINK_MAX_AGE_MINUTES", 60)
+# ACCESS_CODE_DAYS_AFTER_CLOSE: how long a case's access code still signs the client in after the case
+# was closed, transferred or withdrawn (time to fetch the decision and the Art. 15 copy).
+ACCESS_CODE_DAYS_AFTER_CLOSE = env_int("ACCESS_CODE_DAYS_AFTER_CLOSE", 90)
 
 # DEFAULT_AUTHORITY: slug of the authority served on hosts that no authority claims.
 DEFAULT_AUTHORITY = env("DEFAULT_AUTHORITY", "")
+# PAGING_COUNT_CAP: long lists (the work queue) count their rows up to this many, then show "more than".
+PAGING_COUNT_CAP = env_int("PAGING_COUNT_CAP", 10_000)
+# TENANCY_CACHE_SECONDS: how long each process keeps an authority found by host name or URL prefix (every request
+# needs it); a change is seen at once by the process that saved it and after this many seconds by the others.
+TENANCY_CACHE_SECONDS = env_int("TENANCY_CACHE_SECONDS", 60)
 
 # PUBLIC_RATE_LIMIT: requests per minute per address on public form endpoints before a 429.
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 60)
@@ -338,16 +405,18 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Integration accounts' tokens (first, so an unauthenticated request gets 401 with WWW-Authenticate),
+    # then staff sessions that passed the second factor. See accounts/api_auth.py.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "willkommen.accounts.api_auth.ApiTokenAuthentication",
         "willkommen.accounts.api_auth.VerifiedSessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["willkommen.accounts.permissions.IsVerifiedStaff"],
-    "DEFAULT_PAGINATION_CLASS": "willkommen.core.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "willkommen.core.drf.Pagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "willkommen.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "willkommen.core.drf.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "willkommen.core.api.ObjectJSONParser",
+        "willkommen.core.drf.ObjectJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -364,12 +433,24 @@ SPECTACULAR_SETTINGS = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+# LOG_LEVEL: the least severe record written to the console (records of Django's loggers included).
+LOG_LEVEL = env("LOG_LEVEL", "WARNING" if TESTING else "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # A refused request (4xx) is one line without a traceback; server errors keep theirs.
+    "filters": {"client_errors_one_line": {"()": "willkommen.core.logfilters.ClientErrorsOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.request": {"filters": ["client_errors_one_line"]},
+        "django.security": {"filters": ["client_errors_one_line"]},
+        "axes": {"level": "WARNING"},
+        # One line per job start and end is noise at INFO; failures come as warnings and errors.
+        "django_tasks": {"level": "WARNING" if LOG_LEVEL != "DEBUG" else "DEBUG"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 if TESTING:
@@ -396,6 +477,10 @@ CLAMD_SOCKET = env("CLAMD_SOCKET", "")
 EFILE_OCR = env_bool("EFILE_OCR", True)
 # APPLICATION_DRAFT_RETENTION_DAYS: unsubmitted online applications are deleted after this many days.
 APPLICATION_DRAFT_RETENTION_DAYS = env_int("APPLICATION_DRAFT_RETENTION_DAYS", 30)
+# APPLICATION_SEALED_CODE_DAYS: how long a submitted application keeps its access code sealed (for a
+# repeated submit, the receipt page and the receipt mail) after the receipt went out; then the code
+# exists only as the case's keyed hash.
+APPLICATION_SEALED_CODE_DAYS = env_int("APPLICATION_SEALED_CODE_DAYS", 7)
 
 # --- messaging (issue 6) ---
 # SITE_URL: public base URL of the portal, used in links sent by e-mail when an authority has no host name of its own.
@@ -451,7 +536,148 @@ APPOINTMENTS_HORIZON_DAYS = env_int("APPOINTMENTS_HORIZON_DAYS", 90)
 APPOINTMENTS_HOLD_MINUTES = env_int("APPOINTMENTS_HOLD_MINUTES", 30)
 # APPOINTMENTS_REMINDER_HOURS: the reminder e-mail goes out this many hours before the appointment.
 APPOINTMENTS_REMINDER_HOURS = env_int("APPOINTMENTS_REMINDER_HOURS", 48)
+# APPOINTMENTS_HOLD_MAIL_GRACE_MINUTES: a hold's time starts when its confirmation request has left; a hold whose
+# mail never left (the mail server refuses it for good) gives its place up after this many minutes.
+APPOINTMENTS_HOLD_MAIL_GRACE_MINUTES = env_int("APPOINTMENTS_HOLD_MAIL_GRACE_MINUTES", 24 * 60)
+# Fairness at release time: a shared accommodation or a counselling centre puts hundreds of people behind one
+# public address, so the address is only a flood ceiling; each booking attempt needs a freshly solved proof of
+# work, and people and e-mail addresses have their own limits (see docs/appointments.md, "Limits").
 # APPOINTMENTS_BOOKING_RATE_LIMIT: booking attempts per minute and address with a solved proof of work.
-APPOINTMENTS_BOOKING_RATE_LIMIT = env_int("APPOINTMENTS_BOOKING_RATE_LIMIT", 10)
-# APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW: stricter limit for attempts without proof of work (JavaScript off).
-APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW = env_int("APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW", 3)
+APPOINTMENTS_BOOKING_RATE_LIMIT = env_int("APPOINTMENTS_BOOKING_RATE_LIMIT", 600)
+# APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW: booking attempts per minute and address without proof of work (JavaScript
+# off; those bookings are confirmed only through the e-mail link).
+APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW = env_int("APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW", 10)
+# APPOINTMENTS_PERSON_RATE_LIMIT: booking attempts per minute and person (name, date of birth and e-mail).
+APPOINTMENTS_PERSON_RATE_LIMIT = env_int("APPOINTMENTS_PERSON_RATE_LIMIT", 5)
+# APPOINTMENTS_EMAIL_RATE_LIMIT: booking attempts per minute and e-mail address.
+APPOINTMENTS_EMAIL_RATE_LIMIT = env_int("APPOINTMENTS_EMAIL_RATE_LIMIT", 10)
+# APPOINTMENTS_EMAIL_ACTIVE_LIMIT: active (held or confirmed) bookings one e-mail address may have at an authority
+# (a family books with one address; staff bookings do not count against it).
+APPOINTMENTS_EMAIL_ACTIVE_LIMIT = env_int("APPOINTMENTS_EMAIL_ACTIVE_LIMIT", 6)
+# APPOINTMENTS_POW_DIFFICULTY: hex digits of zeros the proof of work must find (3: about 4,000 hashes, instant).
+APPOINTMENTS_POW_DIFFICULTY = env_int("APPOINTMENTS_POW_DIFFICULTY", 3)
+# APPOINTMENTS_POW_STEPS: requests per minute from one address above which the difficulty rises by one digit
+# each (16 times the work): "30,120,600" means 4 digits above 30, 5 above 120, 6 above 600.
+APPOINTMENTS_POW_STEPS = tuple(int(x) for x in env("APPOINTMENTS_POW_STEPS", "30,120,600").split(",") if x.strip())
+# APPOINTMENTS_READ_RATE_LIMIT: challenge, free-slot and per-day requests per minute and address.
+APPOINTMENTS_READ_RATE_LIMIT = env_int("APPOINTMENTS_READ_RATE_LIMIT", 1200)
+# APPOINTMENTS_TOKEN_RATE_LIMIT: confirm, cancel, move and invitation-link requests per minute and address.
+APPOINTMENTS_TOKEN_RATE_LIMIT = env_int("APPOINTMENTS_TOKEN_RATE_LIMIT", 300)
+# APPOINTMENTS_ALLOCATION_RATE_LIMIT: requests filed in allocation rounds per minute and address.
+APPOINTMENTS_ALLOCATION_RATE_LIMIT = env_int("APPOINTMENTS_ALLOCATION_RATE_LIMIT", 30)
+# APPOINTMENTS_FREE_CACHE_SECONDS: how long the free-slot and per-day answers are cached (and may be cached by
+# clients); a booking, cancellation or move makes the next answer fresh at once.
+APPOINTMENTS_FREE_CACHE_SECONDS = env_int("APPOINTMENTS_FREE_CACHE_SECONDS", 5)
+
+# --- scale-out: many web servers and job consumers, read replica, object storage (issue 20) ---
+# The production layout, ports and how to add a node: docs/deployment.md.
+if HUEY_STORAGE == "redis":
+    HUEY = {
+        # Consumers hold the job they run until it is done; a dead consumer's jobs are taken over; periodic
+        # jobs are claimed per period, so every consumer may run the scheduler (willkommen/core/jobqueue.py).
+        "huey_class": "willkommen.core.jobqueue.ReliableRedisHuey",
+        # HUEY_NAME: the queue's name (several installations may share one Redis).
+        "name": env("HUEY_NAME", "willkommen"),
+        # HUEY_REDIS_URL: the Redis of the job queue (may be the cache's Redis with another database number).
+        "url": env("HUEY_REDIS_URL", "redis://127.0.0.1:6379/1"),
+        "immediate": False,
+        # HUEY_HEARTBEAT_SECONDS: a consumer silent for this long counts as dead; its jobs run again elsewhere.
+        "heartbeat_seconds": env_int("HUEY_HEARTBEAT_SECONDS", 30),
+        # HUEY_PERIODIC_SECONDS: how often each consumer's scheduler looks for due periodic jobs (60 for crontab).
+        "periodic_seconds": env_int("HUEY_PERIODIC_SECONDS", 60),
+        # HUEY_RESULT_SECONDS: how long job results and states are kept in Redis.
+        "expire_time": env_int("HUEY_RESULT_SECONDS", 7 * 86400),
+        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+    }
+
+# DATABASE_REPLICA_URL: a streaming read replica of DATABASE_URL (postgres://...@replica-host:5432/name); empty =
+# none. Heavy reads (figures, exports, e-file search, queue counts, free-slot search) go there; see core/replica.py.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["willkommen.core.replica.ReplicaRouter"]
+MIDDLEWARE.insert(1, "willkommen.core.replica.PinMiddleware")
+# DATABASE_REPLICA_PIN_SECONDS: after a browser's request wrote, its heavy reads stay on the primary this long.
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
+# DATABASE_REPLICA_MAX_LAG_SECONDS: a replica further behind is not used (heavy reads go to the primary).
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(env("DATABASE_REPLICA_MAX_LAG_SECONDS", "5"))
+# DATABASE_REPLICA_CHECK_SECONDS: how often each process measures the replica's lag.
+DATABASE_REPLICA_CHECK_SECONDS = float(env("DATABASE_REPLICA_CHECK_SECONDS", "2"))
+# DATABASE_REPLICA_PIN_EXEMPT: apps whose writes do not pin (audit entries, sessions, login bookkeeping).
+DATABASE_REPLICA_PIN_EXEMPT = env_list("DATABASE_REPLICA_PIN_EXEMPT", "audit,sessions,axes,otp_totp,otp_static")
+
+# Object storage (STORAGE_BACKEND=s3): uploads, letters and exports in an S3-compatible bucket. The bucket stays
+# private; every read is verified against the checksum stored with the file (core/storage.py).
+S3_STORAGE_OPTIONS = {
+    # AWS_STORAGE_BUCKET_NAME / AWS_S3_ENDPOINT_URL / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: bucket and account.
+    "bucket_name": env("AWS_STORAGE_BUCKET_NAME", "willkommen"),
+    "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+    "access_key": env("AWS_ACCESS_KEY_ID"),
+    "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+    # AWS_S3_REGION_NAME: the bucket's region; AWS_S3_ADDRESSING_STYLE: "path" for MinIO, Ceph and most on-premise stores.
+    "region_name": env("AWS_S3_REGION_NAME", "eu-central-1"),
+    "addressing_style": env("AWS_S3_ADDRESSING_STYLE", "path"),
+    "signature_version": "s3v4",
+    "default_acl": "private",
+    "querystring_auth": True,
+    "file_overwrite": False,
+    # STORAGE_URL_SECONDS: lifetime of a signed download URL (STORAGE_DOWNLOADS=presigned).
+    "querystring_expire": env_int("STORAGE_URL_SECONDS", 60),
+}
+STORAGE_URL_SECONDS = S3_STORAGE_OPTIONS["querystring_expire"]
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_STORAGE_OPTIONS}
+# STORAGE_DOWNLOADS: "stream" (files pass through the web server, checksum verified) or "presigned" (S3 only: after
+# the permission check a redirect to a signed URL valid for STORAGE_URL_SECONDS; the web servers carry no file bytes).
+STORAGE_DOWNLOADS = env("STORAGE_DOWNLOADS", "stream")
+
+# Many web servers share sessions (database), rate limits, ALTCHA's used proofs and locks (REDIS_URL); SECRET_KEY must
+# be the same on all of them. CACHE_KEY_PREFIX: prefix of every cache key (several installations in one Redis).
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "")
+
+# PROXY_ADDRESSES: addresses of the proxies in front of the web servers (comma-separated). Requests from them carry
+# the client's address in X-Forwarded-For (rate limits count per client, not per proxy) and the scheme in
+# X-Forwarded-Proto.
+PROXY_ADDRESSES = env_list("PROXY_ADDRESSES", "")
+# PROXY_SSL_HEADER: a request counts as HTTPS when the reverse proxy that terminates TLS says so
+# (X-Forwarded-Proto: https). On by default with HTTPS_ONLY, so the HTTPS redirect works behind the usual
+# proxy; set it off when clients reach the application directly (then only a TLS connection is HTTPS).
+PROXY_SSL_HEADER = env_bool("PROXY_SSL_HEADER", HTTPS_ONLY) or bool(PROXY_ADDRESSES)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_SSL_HEADER else None
+
+# --- data protection: retention periods and backups (issue 10; docs/privacy.md explains every period) ---
+# Every retention job runs nightly on Huey's scheduler, deletes in batches and records each run per authority
+# (desk page /desk/audit/retention/). AUDIT_RETENTION_DAYS and APPLICATION_DRAFT_RETENTION_DAYS are declared above.
+# RETENTION_BATCH_SIZE: rows deleted per transaction by a retention job (short locks on large tables).
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
+# RETENTION_RUNS_KEEP_DAYS: how long the records of retention runs (counts, no personal data) are kept as proof
+# of deletion (GDPR Art. 5 (2)); default 3 years, the regular limitation period (§ 195 BGB).
+RETENTION_RUNS_KEEP_DAYS = env_int("RETENTION_RUNS_KEEP_DAYS", 3 * 365)
+# APPOINTMENTS_RETENTION_DAYS: bookings, invitations and allocation requests are deleted this many days after the
+# appointment (invitation deadline, request window). Not named by law: the case file keeps what a matter needs;
+# 90 days cover follow-up appointments, no-show questions and complaints about a booking.
+APPOINTMENTS_RETENTION_DAYS = env_int("APPOINTMENTS_RETENTION_DAYS", 90)
+# MESSAGING_RETENTION_DAYS: messages that belong to no person's file (booking mails to an address, incoming mail
+# never assigned) and delivery logs of all messages are deleted after this many days. Messages of a person are
+# part of the file and go with it. 6 months, like the access logs (domain.md).
+MESSAGING_RETENTION_DAYS = env_int("MESSAGING_RETENTION_DAYS", 183)
+# SERVICEPOINT_TICKET_RETENTION_DAYS: walk-in tickets (times, category, language; the mobile number is already
+# gone when the ticket closes) are deleted after this many days: 2 years keep the visit figures of this and the
+# previous year for the council's comparison.
+SERVICEPOINT_TICKET_RETENTION_DAYS = env_int("SERVICEPOINT_TICKET_RETENTION_DAYS", 2 * 365)
+# PERSON_RETENTION_DAYS: a person record that no room needs any more (no file, no case, no open matter, nothing
+# recent) is deleted this many days after its last change – 2 years, as data kept only for a visa consent go
+# 2 years after it expired (AufenthV § 68, domain.md). A person whose archived file was deleted goes at once.
+PERSON_RETENTION_DAYS = env_int("PERSON_RETENTION_DAYS", 2 * 365)
+# EFILE_RETENTION_YEARS_MOVED_AWAY, EFILE_RETENTION_YEARS_DEATH, EFILE_RETENTION_YEARS_NATURALISED: an archived
+# file is deleted this many years after the person moved away (10), died (5) or was naturalised (10, treated like
+# moving away: the file is no longer needed by this office) (AufenthV § 68, domain.md).
+EFILE_RETENTION_YEARS_MOVED_AWAY = env_int("EFILE_RETENTION_YEARS_MOVED_AWAY", 10)
+EFILE_RETENTION_YEARS_DEATH = env_int("EFILE_RETENTION_YEARS_DEATH", 5)
+EFILE_RETENTION_YEARS_NATURALISED = env_int("EFILE_RETENTION_YEARS_NATURALISED", 10)
+# BACKUP_DIR: where `make backup` writes its archives (database and stored files in one file with a manifest).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(VAR_DIR / "backups")))
+# BACKUP_KEEP_DAYS: archives in BACKUP_DIR older than this are deleted after each backup (0 = keep all): data the
+# retention jobs deleted must not live on in backups for ever. Copies kept elsewhere need the same rotation.
+BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 30)

@@ -44,3 +44,39 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type} {self.object_id}"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class RetentionRun(models.Model):
+    """One run of one room's retention job for one authority: when, as of which moment, and how many rows
+    of each kind it deleted (never what they contained). Kept RETENTION_RUNS_KEEP_DAYS as proof of deletion."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE)
+    room = models.CharField(_("room"), max_length=40)
+    as_of = models.DateTimeField(_("periods measured from"))
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    deleted = models.JSONField(_("rows deleted per kind"), default=dict, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["authority", "started_at"]),
+            models.Index(fields=["authority", "room", "started_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.room} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def total_deleted(self):
+        return sum(self.deleted.values())

@@ -1,3 +1,3 @@
 from django.utils.translation import gettext_lazy as _
 
-DESK = [(_("Audit log"), "audit:log", "audit.view")]
+DESK = [(_("Audit log"), "audit:log", "audit.view"), (_("Retention"), "audit:retention", "audit.view")]

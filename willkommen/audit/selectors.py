@@ -14,3 +14,10 @@ def entries(authority, *, person_id=None, actor=None, action=None, date_from=Non
     if date_to:
         qs = qs.filter(at__date__lte=date_to)
     return qs
+
+
+def retention_runs(authority, *, room=None):
+    from .models import RetentionRun
+
+    qs = RetentionRun.objects.filter(authority=authority)
+    return qs.filter(room=room) if room else qs

@@ -5,18 +5,29 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from .models import AuditEntry
+from willkommen.core.ratelimit import client_ip
+
+from .models import Action, AuditEntry
+
+_requesters = []
+
+
+def register_requester(describe):
+    """Hook: ``describe(request)`` names who is behind a request without a signed-in staff member (e.g.
+    ``client via magic_link``), or returns None. The accounts room registers its client identities in
+    ``AccountsConfig.ready()`` (the audit room sits below it and imports no accounts)."""
+    if describe not in _requesters:
+        _requesters.append(describe)
 
 
 def _actor_label(actor, request):
     if actor is not None and getattr(actor, "is_authenticated", False):
         return f"{actor.get_username()} ({getattr(actor, 'role', '')})"
     if request is not None:
-        from willkommen.accounts.client_identity import current_identity
-
-        identity = current_identity(request)
-        if identity:
-            return f"client via {identity.method}"
+        for describe in _requesters:
+            label = describe(request)
+            if label:
+                return label
     return "system"
 
 
@@ -34,9 +45,68 @@ def record(*, authority, action, person_id=None, obj=None, actor=None, request=N
         object_id=str(obj.pk) if obj is not None else "",
         purpose=purpose[:200],
         detail=detail[:500],
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip_address=client_ip(request) if request is not None else None,
         path=request.get_full_path()[:300] if request is not None else "",
     )
+
+
+def _person_id_of(obj):
+    if obj._meta.label_lower == "clients.person":  # a reference by name: the audit room knows no clients room
+        return obj.pk
+    return getattr(obj, "person_id", None)
+
+
+def record_read(request, *objects, purpose, detail="", action=Action.READ, person_id=None, authority=None):
+    """The one way to log a read of client data shown to ``request``'s user: every page and API response
+    that shows a person calls it once, with what it shows.
+
+    One entry per object (a person, or any row with a ``person_id``; ``person_id`` overrides it, e.g. for
+    an attachment whose person is its message's); a list page passes all its rows and gets them written
+    in one query. Without objects a search still writes one entry (the query is kept in ``detail``); an
+    empty list writes nothing. ``action`` is ``read``, ``download`` or ``search``; ``authority`` defaults to
+    the request's."""
+    authority = authority or request.authority
+    if not objects:
+        if action != Action.SEARCH and person_id is None:
+            return []
+        return [
+            record(
+                authority=authority,
+                action=action,
+                person_id=person_id,
+                request=request,
+                purpose=purpose,
+                detail=detail,
+            )
+        ]
+    first = record(
+        authority=authority,
+        action=action,
+        person_id=person_id if person_id is not None else _person_id_of(objects[0]),
+        obj=objects[0],
+        request=request,
+        purpose=purpose,
+        detail=detail,
+    )
+    if len(objects) == 1:
+        return [first]
+    rest = [
+        AuditEntry(
+            authority_id=first.authority_id,
+            actor_id=first.actor_id,
+            actor_label=first.actor_label,
+            action=action,
+            person_id=person_id if person_id is not None else _person_id_of(obj),
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            purpose=first.purpose,
+            detail=first.detail,
+            ip_address=first.ip_address,
+            path=first.path,
+        )
+        for obj in objects[1:]
+    ]
+    return [first, *AuditEntry.objects.bulk_create(rest)]
 
 
 def purge(now=None, *, dry_run=False):

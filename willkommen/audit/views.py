@@ -1,8 +1,8 @@
-from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from willkommen.accounts.decorators import desk_view
+from willkommen.core import forms
+from willkommen.core.desk import desk_view
 
 from . import selectors
 from .models import Action
@@ -38,3 +38,43 @@ def audit_log(request):
     else:
         entries = selectors.entries(request.authority)[:PAGE_SIZE]
     return render(request, "audit/log.html", {"form": form, "entries": entries}, status=status)
+
+
+def _kind_label(kind):
+    """'appointments.booking' -> the model's plural name in the reader's language; other kinds as they are."""
+    from django.apps import apps
+
+    label, _sep, note = kind.partition(" ")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return kind
+    name = str(model._meta.verbose_name_plural)
+    return f"{name} {note}".strip()
+
+
+@desk_view("audit.view")
+def retention_runs(request):
+    """The retention periods in force (setting, value, legal source) and the recorded runs of this authority."""
+    from . import retention
+
+    jobs = retention.jobs()
+    labels = {job.room: job.label for job in jobs}
+    room = request.GET.get("room", "")
+    if room and room not in labels:
+        return render(
+            request,
+            "core/error.html",
+            {"title": _("Unknown room"), "message": _("Choose one of the rooms in the list.")},
+            status=400,
+        )
+    runs = selectors.retention_runs(request.authority, room=room or None)[:PAGE_SIZE]
+    rows = [
+        {
+            "run": run,
+            "label": labels.get(run.room, run.room),
+            "deleted": sorted((_kind_label(kind), number) for kind, number in run.deleted.items()),
+        }
+        for run in runs
+    ]
+    return render(request, "audit/retention.html", {"jobs": jobs, "rows": rows, "room": room})

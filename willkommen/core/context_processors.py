@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.utils import translation
 
-from willkommen.accounts.client_identity import current_identity
-
 
 def base(request):
     language = translation.get_language() or settings.LANGUAGE_CODE
@@ -13,7 +11,6 @@ def base(request):
         "current_language": language,
         "text_direction": "rtl" if language in settings.LANGUAGES_BIDI else "ltr",
         "switch_languages": languages,
-        "client_identity": current_identity(request),
         "desk_nav": _desk_nav(request),
     }
 

@@ -48,15 +48,12 @@ class NulCharacterMiddleware:
 
     def __call__(self, request):
         if self._has_nul(request):
-            from django.http import JsonResponse
             from django.utils.translation import gettext as _
 
             from .views import _error
 
             message = _("The input contains a character that is not allowed (NUL). Please check it.")
-            if request.path.startswith("/api/") or "/api/" in request.path:
-                return JsonResponse({"detail": message}, status=400)
-            return _error(request, 400, _("Bad request"), message)
+            return _error(request, 400, _("Bad request"), message)  # JSON with a code for the API
         return self.get_response(request)
 
     def _has_nul(self, request):
@@ -67,3 +64,40 @@ class NulCharacterMiddleware:
         if request.method == "POST" and request.content_type == self.FORM:
             return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists())
         return False
+
+
+def allow_features(*features):
+    """Allow browser features (Permissions-Policy) for this view's pages, for our own origin only."""
+
+    def decorator(view):
+        from functools import wraps
+
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response.allowed_features = set(features)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: the features of ``settings.PERMISSIONS_POLICY`` are off
+    (``camera=()``) unless the view allowed one with :func:`allow_features` (``camera=(self)``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        allowed = getattr(response, "allowed_features", set())
+        response.headers.setdefault(
+            "Permissions-Policy",
+            ", ".join(
+                f"{feature}=(self)" if feature in allowed else f"{feature}=()"
+                for feature in settings.PERMISSIONS_POLICY
+            ),
+        )
+        return response

@@ -72,6 +72,29 @@ def verified_login(client, user):
     return client
 
 
+def make_integration(authority, scopes, acts_as="caseworker", teams=(), name="Fachverfahren", days=30):
+    """An integration account acting as ``acts_as`` (in ``teams``) with one token of ``scopes``
+    ({room: "read" | "write"}). Returns ``(account, token, key)``."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from willkommen.accounts import integrations
+
+    account = integrations.create_account(authority, name=name, acts_as=acts_as, teams=teams)
+    token, key = integrations.issue_token(account, scopes=scopes, expires_at=timezone.now() + dt.timedelta(days=days))
+    return account, token, key
+
+
+def token_client(key):
+    """A DRF test client that sends ``key`` as its bearer token."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
 def totp_now(device):
     from django_otp.oath import totp
 

@@ -8,6 +8,7 @@ per-model permission rows; superusers may do everything.
 from django.contrib import admin
 
 from willkommen.core.admin import AuthorityScopedAdmin
+from willkommen.core.forms import with_text_rules
 
 from .models import Authority, Closure, Location, OpeningHours, RoutingRule, Team
 
@@ -36,6 +37,16 @@ class CapabilityAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return not self.read_only and self._allowed(request)
+
+    # Text typed in the admin follows the same rules as every form (core.text): no line breaks in
+    # one-line fields, no control or bidi override characters.
+    def get_form(self, request, obj=None, **kwargs):
+        return with_text_rules(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_text_rules(formset.form)
+        return formset
 
 
 class TenantInlineMixin(CapabilityAdmin):

@@ -214,8 +214,9 @@ def demo_teams(authority):
 
 def load(authority):
     """Routing rules (after the catalogue exists). Keyed by authority and priority: a repeated load changes
-    nothing and keeps rules an administrator added with other priorities."""
-    from willkommen.catalogue.models import Anliegen
+    nothing and keeps rules an administrator added with other priorities. The Anliegen model is reached
+    through the rule's foreign key (a reference; the tenancy room imports no catalogue)."""
+    Anliegen = RoutingRule._meta.get_field("anliegen").related_model
 
     rules = ROUTING.get(authority.slug)
     if not rules:

@@ -1,18 +1,51 @@
-from .models import Authority, Location, Team
+import copy
+import threading
+import time
+
+from django.conf import settings
+
+from .models import Authority, Location, RoutingRule, Team
+
+# The authority of a request, by slug or host name, is kept in each process for ``TENANCY_CACHE_SECONDS``:
+# every request needs it and it hardly ever changes. A change saved in this process clears it at once
+# (signals in apps.py); other processes see it after at most that many seconds.
+_authorities = {}
+_lock = threading.Lock()
+
+
+def _remembered(key, load):
+    seconds = getattr(settings, "TENANCY_CACHE_SECONDS", 60)
+    now = time.monotonic()
+    hit = _authorities.get(key)
+    if hit is None or hit[0] <= now or seconds <= 0:
+        hit = (now + seconds, load())
+        with _lock:
+            _authorities[key] = hit
+    # Each request gets its own copy: nothing one request sets on it reaches another.
+    return copy.copy(hit[1]) if hit[1] is not None else None
+
+
+def forget_authorities(**kwargs):
+    with _lock:
+        _authorities.clear()
 
 
 def authority_for_slug(slug):
-    return Authority.objects.filter(slug=slug).first()
+    return _remembered(("slug", slug), lambda: Authority.objects.filter(slug=slug).first())
+
+
+def _for_host(host):
+    for authority in Authority.objects.exclude(hostnames="").only("id", "hostnames", "slug"):
+        if host in authority.host_list():
+            return Authority.objects.get(pk=authority.pk)
+    return None
 
 
 def authority_for_host(host):
     host = (host or "").lower()
     if not host:
         return None
-    for authority in Authority.objects.exclude(hostnames="").only("id", "hostnames", "slug"):
-        if host in authority.host_list():
-            return Authority.objects.get(pk=authority.pk)
-    return None
+    return _remembered(("host", host), lambda: _for_host(host))
 
 
 def default_authority(slug=""):
@@ -20,7 +53,7 @@ def default_authority(slug=""):
         found = authority_for_slug(slug)
         if found:
             return found
-    return Authority.objects.order_by("id").first()
+    return _remembered(("first",), lambda: Authority.objects.order_by("id").first())
 
 
 def locations(authority, active_only=True):
@@ -28,6 +61,11 @@ def locations(authority, active_only=True):
     if active_only:
         qs = qs.filter(active=True)
     return qs.prefetch_related("opening_hours")
+
+
+def routing_rules(authority):
+    """The authority's routing rules in the order they are tried (lowest priority first)."""
+    return RoutingRule.objects.filter(authority=authority).order_by("priority", "id")
 
 
 def teams(authority):

@@ -42,3 +42,42 @@ def test_audit_page_filters_and_is_scoped(client, authority, other_authority):
     body = client.get("/desk/audit/?person=7").content.decode()
     assert "mine" in body and "theirs" not in body
     assert client.get("/desk/audit/?date_from=garbage").status_code == 400
+
+
+def test_record_read_writes_one_entry_per_object_shown_in_one_query(
+    rf, authority, caseworker, django_assert_num_queries
+):
+    from willkommen.clients.services import create_person
+
+    people = [create_person(authority, family_name=f"Name{n}", date_of_birth=dt.date(1990, 1, n + 1)) for n in range(3)]
+    request = rf.get("/desk/clients/?q=Name", REMOTE_ADDR="10.0.0.7")
+    request.user, request.authority = caseworker, authority
+    with django_assert_num_queries(2):  # the first entry, then the others in one insert
+        entries = services.record_read(request, *people, action="search", purpose="person search", detail="Name")
+    assert len(entries) == 3
+    rows = AuditEntry.objects.order_by("id")
+    assert [e.person_id for e in rows] == [p.pk for p in people]
+    assert {(e.action, e.actor_id, e.ip_address, e.path, e.detail) for e in rows} == {
+        ("search", caseworker.pk, "10.0.0.7", "/desk/clients/?q=Name", "Name")
+    }
+    assert {e.object_type for e in rows} == {"clients.person"}
+
+
+def test_record_read_keeps_a_search_without_results_and_skips_an_empty_list(rf, authority, caseworker):
+    request = rf.get("/desk/efile/?q=nobody")
+    request.user, request.authority = caseworker, authority
+    services.record_read(request, action="search", purpose="file search", detail="nobody")
+    services.record_read(request, purpose="work queue")  # an empty list shows nobody
+    assert list(AuditEntry.objects.values_list("action", "person_id", "detail")) == [("search", None, "nobody")]
+
+
+def test_record_read_takes_the_person_of_an_object_or_the_one_given(rf, authority, caseworker):
+    from willkommen.clients.services import create_person
+
+    person = create_person(authority, family_name="Haddad", date_of_birth=dt.date(1990, 1, 1))
+    request = rf.get("/desk/x/")
+    request.user, request.authority = caseworker, authority
+    services.record_read(request, person, purpose="p")
+    entry = services.record_read(request, caseworker, person_id=person.pk, action="download", purpose="a")[0]
+    assert entry.person_id == person.pk and entry.action == "download"
+    assert AuditEntry.objects.filter(person_id=person.pk).count() == 2

@@ -11,7 +11,61 @@ def bdi(value):
     """Isolate dates, numbers and references so right-to-left text does not reorder them."""
     if value is None or value == "":
         return ""
+    if "\u200f" in str(value):
+        # Django's Arabic and Persian date formats carry right-to-left marks ("d\u200f/m\u200f/Y") so that the
+        # date reads day, month, year from the right; forcing left-to-right would scramble it.
+        return format_html("<bdi>{}</bdi>", value)
     return format_html('<bdi dir="ltr">{}</bdi>', value)
+
+
+def _dial(value):
+    """The number a ``tel:`` link dials: digits and a leading plus, nothing else ("+49 89 1234-0" -> "+498912340")."""
+    text = str(value).strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return ("+" if text.startswith("+") else "") + digits
+
+
+@register.filter
+def tel(value):
+    """A phone number as a ``tel:`` link, isolated left-to-right so "+49 89 1234-0" keeps its order in
+    right-to-left text (pages and PDFs)."""
+    if value is None or str(value).strip() == "":
+        return ""
+    return format_html('<a class="kern-link" href="tel:{}"><bdi dir="ltr">{}</bdi></a>', _dial(value), value)
+
+
+@register.filter
+def mailto(value):
+    """An e-mail address as a ``mailto:`` link, isolated left-to-right."""
+    if value is None or str(value).strip() == "":
+        return ""
+    return format_html('<a class="kern-link" href="mailto:{}"><bdi dir="ltr">{}</bdi></a>', str(value).strip(), value)
+
+
+@register.filter
+def user_text(value):
+    """Text a person typed (a name, a subject) in ``<bdi>``: its own writing direction, or a stray
+    direction control, cannot reorder the page around it. For use inside blocktranslate; elsewhere
+    templates write ``<bdi>...</bdi>`` themselves."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def one_line(value):
+    """User text as one line without control or bidi control characters: for plain-text mail."""
+    from willkommen.core.text import one_line as clean
+
+    return clean(value)
+
+
+@register.filter
+def isolate(value):
+    """User text as one line between FSI and PDI, for plain text without ``<bdi>`` (a page title)."""
+    from willkommen.core.text import isolate as wrap
+
+    return wrap(value)
 
 
 @register.simple_tag(takes_context=True)

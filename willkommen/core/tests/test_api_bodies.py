@@ -59,3 +59,12 @@ def test_huge_limit_and_offset_are_bounded(client, authority, team):
             assert response.status_code == 200, (url, query, response.status_code)
             assert response.json()["count"] == 1, (url, response.json())
     assert api.get("/api/v1/clients/persons/?limit=100000").status_code == 200
+
+
+def test_the_api_answers_json_with_a_code_even_where_django_refuses(client, authority):
+    """No route, a NUL character: Django's own refusals are JSON under /api/ (HTML pages elsewhere)."""
+    missing = client.get("/api/v1/appointments/allocation/\ufeff/requests/")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    nul = client.get("/api/v1/catalogue/anliegen/?q=%00")
+    assert nul.status_code == 400 and nul.json()["code"] == "invalid"
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")

@@ -55,3 +55,20 @@ def test_host_name_selects_authority(client, authority, other_authority):
     with override_settings(ALLOWED_HOSTS=["abh.beta.example", "testserver"]):
         body = client.get("/", HTTP_HOST="abh.beta.example").content.decode()
     assert other_authority.name in body and authority.name not in body
+
+
+def test_dates_in_arabic_keep_their_right_to_left_order_and_other_values_read_left_to_right():
+    import datetime as dt
+
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+
+    from willkommen.core.templatetags.willkommen import bdi
+
+    with translation.override("ar"):
+        arabic = date_filter(dt.date(2026, 12, 4), "SHORT_DATE_FORMAT")
+    assert "\u200f" in arabic  # Django's Arabic format orders the parts with right-to-left marks
+    assert bdi(arabic) == f"<bdi>{arabic}</bdi>"
+    with translation.override("de"):
+        assert bdi(date_filter(dt.date(2026, 12, 4), "SHORT_DATE_FORMAT")) == '<bdi dir="ltr">04.12.2026</bdi>'
+    assert bdi("ABH-2026-000004") == '<bdi dir="ltr">ABH-2026-000004</bdi>'

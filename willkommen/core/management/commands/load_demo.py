@@ -1,5 +1,8 @@
 """Loads the demo data: two authorities, then each room's ``demo.load(authority)``. Safe to run again.
 
+The authorities come from the first room (in ``ROOMS`` order) whose ``demo.py`` offers
+``create_authorities()`` (the tenancy room); core names no room.
+
 Each room's load for one authority runs in its own transaction. By default a room whose demo fails is
 rolled back and reported on stderr, and the others still load (so ``make run`` still serves); with
 ``--strict`` the first failure stops the command with the error.
@@ -18,24 +21,34 @@ from willkommen.rooms import ROOMS
 FIRST = ["accounts", "catalogue", "tenancy", "clients"]
 
 
+def _demo_module(room):
+    dotted = f"willkommen.{room}.demo"
+    if importlib.util.find_spec(f"willkommen.{room}") is None or importlib.util.find_spec(dotted) is None:
+        return None
+    return importlib.import_module(dotted)
+
+
+def create_authorities():
+    for room in ROOMS:
+        module = _demo_module(room)
+        if module is not None and callable(getattr(module, "create_authorities", None)):
+            return module.create_authorities()
+    return []
+
+
 def demo_modules():
     """The demo modules to run per authority, in order."""
     names = FIRST + [room for room in ROOMS if room not in FIRST and room != "core"]
     modules = []
     for room in names:
-        dotted = f"willkommen.{room}.demo"
-        if importlib.util.find_spec(f"willkommen.{room}") is None or importlib.util.find_spec(dotted) is None:
-            continue
-        module = importlib.import_module(dotted)
-        if callable(getattr(module, "load", None)):
+        module = _demo_module(room)
+        if module is not None and callable(getattr(module, "load", None)):
             modules.append((room, module))
     return modules
 
 
 def load_demo(*, strict=True):
     """Load everything; returns (authorities, rooms, failures) with failures as [(slug, room, error)]."""
-    from willkommen.tenancy.demo import create_authorities
-
     with transaction.atomic():
         authorities = create_authorities()
     modules = demo_modules()
