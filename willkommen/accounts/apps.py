@@ -1,6 +1,24 @@
 from django.apps import AppConfig
 
 
+def _client_behind(request):
+    """For the audit log: the signed-in client behind a request, by the way they signed in."""
+    from .client_identity import current_identity
+
+    identity = current_identity(request)
+    if identity is None:
+        return None
+    return (
+        f"client via {identity.method} ({identity.provider})" if identity.provider else f"client via {identity.method}"
+    )
+
+
 class AccountsConfig(AppConfig):
     name = "willkommen.accounts"
     label = "accounts"
+
+    def ready(self):
+        # The hooks of lower rooms (docs/architecture.md, "Hooks").
+        from willkommen.audit.services import register_requester
+
+        register_requester(_client_behind)

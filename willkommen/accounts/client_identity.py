@@ -9,13 +9,10 @@ verifies its proof and calls :func:`sign_in`; everything else only reads
 
 from dataclasses import asdict, dataclass, field
 
-from django.conf import settings
-from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SESSION_KEY = "client_identity"
-MAGIC_LINK_SALT = "willkommen.magic-link"
 
 
 @dataclass(frozen=True)
@@ -26,6 +23,7 @@ class ClientIdentity:
     case_id: int | None = None
     person_id: int | None = None
     assurance: str = "low"  # "low" (e-mail or code), "substantial"/"high" (eID through BundID)
+    provider: str = ""  # the trusted identity provider's name (OpenID Connect sign-in), for the audit log
     signed_in_at: str = field(default_factory=lambda: timezone.now().isoformat())
 
 
@@ -54,8 +52,25 @@ def sign_in(request, identity: ClientIdentity):
     request.session[SESSION_KEY] = asdict(identity)
 
 
+# Session keys that hold a client's things (the identity; drafts and receipts the applications room
+# remembers for the browser that made them...). Rooms register theirs in AppConfig.ready().
+_client_session_keys = {SESSION_KEY}
+
+
+def register_session_key(key):
+    _client_session_keys.add(key)
+
+
+def has_client_session(request):
+    """Whether this browser holds anything of a client (then the portal offers to sign out)."""
+    session = getattr(request, "session", None)
+    return session is not None and any(key in session for key in _client_session_keys)
+
+
 def sign_out(request):
-    request.session.pop(SESSION_KEY, None)
+    """End everything of this browser: the identity and whatever the rooms remembered in the session.
+    The session is flushed (emptied, a new key); a staff login in the same browser ends with it."""
+    request.session.flush()
 
 
 def current_identity(request):
@@ -71,6 +86,8 @@ def current_identity(request):
 
 @register
 class MagicLinkProvider(IdentityProvider):
+    """A link by e-mail (``sign_in_links.py``): opaque, single use, stored only as a keyed hash."""
+
     key = "magic_link"
     label = _("Link by e-mail")
 
@@ -81,12 +98,20 @@ class MagicLinkProvider(IdentityProvider):
 
     @staticmethod
     def make_token(authority, email, next_url="/"):
-        return signing.dumps({"a": authority.id, "e": email.strip().lower(), "n": next_url}, salt=MAGIC_LINK_SALT)
+        from . import sign_in_links
+
+        return sign_in_links.issue(authority, email, next_url)
 
     @staticmethod
-    def read_token(token):
-        """The token's payload, or None when it is forged or older than MAGIC_LINK_MAX_AGE_MINUTES."""
-        try:
-            return signing.loads(token, salt=MAGIC_LINK_SALT, max_age=settings.MAGIC_LINK_MAX_AGE_MINUTES * 60)
-        except signing.BadSignature:
-            return None
+    def peek(authority, token):
+        """The link behind ``token`` if it can still be used (does not use it), else None."""
+        from . import sign_in_links
+
+        return sign_in_links.find(authority, token)
+
+    @staticmethod
+    def redeem(authority, token):
+        """Use the link once; the link, or None when it is unknown, used or expired."""
+        from . import sign_in_links
+
+        return sign_in_links.redeem(authority, token)

@@ -96,3 +96,66 @@ def load(authority):
                 Membership.objects.get_or_create(
                     authority=authority, user=user, team=teams[index], defaults={"is_lead": role == "team_lead"}
                 )
+    _load_integration(authority, teams)
+    _load_identity_provider(authority, teams)
+
+
+def _load_integration(authority, teams):
+    """One integration account per authority (a case management system reading persons and cases), so
+    the desk page Integrations has something to show. No token: the administrator makes one there."""
+    from . import integrations
+    from .models import IntegrationAccount
+
+    name = "Fachverfahren (Demo)"
+    if IntegrationAccount.objects.filter(authority=authority, name=name).exists():
+        return
+    integrations.create_account(
+        authority,
+        name=name,
+        acts_as="caseworker",
+        description="Liest Personen und Vorgänge der Teams für das Fachverfahren. Kontakt: IT, Tel. 100",
+        teams=teams[:1],
+    )
+
+
+def _load_identity_provider(authority, teams):
+    """An example directory (Keycloak) for staff single sign-on and an example BundID-style sign-in for
+    clients, both switched off: the admin pages show how an authority would connect its own
+    (docs/security.md, "Single sign-on"). No secrets: they are not real."""
+    from .models import ClientIdentityProvider, GroupMapping, StaffIdentityProvider
+
+    ClientIdentityProvider.objects.get_or_create(
+        authority=authority,
+        name="BundID (Beispiel)",
+        defaults={
+            "issuer": "https://bundid.example/realms/bund",
+            "client_id": f"willkommen-{authority.slug}",
+            "acr_high": "STORK-QAA-Level-4",
+            "acr_substantial": "STORK-QAA-Level-3",
+            "enabled": False,
+        },
+    )
+
+    provider, created = StaffIdentityProvider.objects.get_or_create(
+        authority=authority,
+        name="Verzeichnis der Verwaltung (Beispiel)",
+        defaults={
+            "issuer": f"https://login.{authority.slug}.example/realms/verwaltung",
+            "client_id": "willkommen",
+            "match_claim": "preferred_username",
+            "provision": True,
+            "accepted_acr": "urn:keycloak:loa:mfa",
+            "accepted_amr": "mfa,otp,hwk",
+            "enabled": False,
+        },
+    )
+    if not created:
+        return
+    rows = [("abh-teamleitung", "team_lead", 0, True), ("abh-sachbearbeitung", "caseworker", 0, False)]
+    rows += [(f"abh-team-{i + 1}", "", i, False) for i in range(1, min(len(teams), 3))]
+    rows += [("abh-servicepoint", "servicepoint", None, False), ("abh-leitung", "head_of_office", None, False)]
+    for position, (group, role, team_index, lead) in enumerate(rows):
+        team = teams[team_index] if team_index is not None and team_index < len(teams) else None
+        GroupMapping.objects.create(
+            authority=authority, provider=provider, group=group, role=role, team=team, is_lead=lead, position=position
+        )

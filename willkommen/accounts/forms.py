@@ -1,15 +1,17 @@
-from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.core import forms
 
-class StaffLoginForm(AuthenticationForm):
+
+class StaffLoginForm(forms.TextRulesFormMixin, AuthenticationForm):
     """Password step of the staff login; the user must belong to the authority of this address."""
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         authority = getattr(self.request, "authority", None)
-        if not user.is_superuser and (authority is None or user.authority_id != authority.id):
+        wrong_place = authority is None or user.authority_id != authority.id
+        if user.is_integration or (not user.is_superuser and wrong_place):
             raise forms.ValidationError(
                 self.error_messages["invalid_login"],
                 code="invalid_login",

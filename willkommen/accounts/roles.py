@@ -12,36 +12,95 @@ class Role(models.TextChoices):
     HEAD_OF_OFFICE = "head_of_office", _("Head of office")
     ADMINISTRATOR = "administrator", _("Administrator")
     PARTNER = "partner", _("Partner organisation")
+    INTEGRATION = "integration", _("Integration account (API)")
 
 
 # Capabilities by role. Rooms check capabilities, never role names, so a new role is one line here.
 CAPABILITIES = {
-    Role.CASEWORKER: {"desk", "clients.view", "clients.edit", "cases.work", "appointments.manage", "messaging.send"},
+    Role.CASEWORKER: {
+        "desk",
+        "clients.view",
+        "clients.edit",
+        "cases.work",
+        "cases.open",  # open a case at the desk (letter, counter, drop-off, appointment)
+        "appointments.manage",
+        "messaging.send",
+        "knowledge.view",
+        "rights.view",  # the candidates of the ex officio rights check (rights room)
+        "rights.facts",  # record the facts the check needs on a person
+        "rights.invite",  # invite a candidate to apply
+    },
     Role.TEAM_LEAD: {
         "desk",
         "clients.view",
         "clients.edit",
         "clients.merge",
         "cases.work",
+        "cases.open",
         "cases.assign",
         "cases.approve",
         "appointments.manage",
+        "knowledge.view",
         "messaging.send",
         "reports.view",
+        "rights.view",
+        "rights.facts",
+        "rights.invite",
+        "contact.hours",  # consultation and phone hours of the teams they lead
     },
-    Role.SERVICEPOINT: {"desk", "clients.view", "servicepoint.work", "appointments.manage", "efile.dropoff"},
-    Role.ACCOMMODATION: {"desk", "accommodation.view", "accommodation.manage"},
+    Role.SERVICEPOINT: {
+        "desk",
+        "clients.view",
+        "servicepoint.work",
+        "appointments.manage",
+        "efile.dropoff",
+        "cases.open",
+    },
+    # accommodation.risk: residents at risk (special categories of data), for this role only
+    Role.ACCOMMODATION: {"desk", "accommodation.view", "accommodation.manage", "accommodation.risk"},
     Role.HEAD_OF_OFFICE: {
         "desk",
+        "knowledge.view",
+        "knowledge.edit",  # forms and news for clients, country notes
         "clients.view",
         "reports.view",
         "audit.view",
         "cases.approve",
         "cases.view_all",
+        "contact.hours",  # consultation and phone hours of every team
         "accommodation.view",
+        "rights.view",
     },
-    Role.ADMINISTRATOR: {"desk", "admin", "audit.view", "catalogue.edit", "reports.view", "clients.merge"},
+    Role.ADMINISTRATOR: {
+        "desk",
+        "knowledge.view",
+        "knowledge.edit",  # forms and news for clients, country notes
+        "admin",
+        "audit.view",
+        "catalogue.edit",
+        "reports.view",
+        "clients.merge",
+        "messaging.templates",  # the texts clients receive automatically (template store)
+        "integrations.manage",
+    },
     Role.PARTNER: {"partner.portal"},
+    # Another system using the REST API: its capabilities come from the role its integration account
+    # acts as (accounts/integrations.py), less the human-only ones, and its tokens' scopes narrow them.
+    Role.INTEGRATION: set(),
+}
+
+# Roles an integration account may act as, and capabilities a machine never has: approving a decision
+# is the second pair of eyes, administration and the audit log are for people.
+INTEGRATION_ROLES = [Role.CASEWORKER, Role.TEAM_LEAD, Role.SERVICEPOINT, Role.ACCOMMODATION, Role.HEAD_OF_OFFICE]
+HUMAN_ONLY = {
+    "accommodation.risk",
+    "admin",
+    "audit.view",
+    "cases.approve",
+    "clients.merge",
+    "catalogue.edit",
+    "integrations.manage",
+    "messaging.templates",
 }
 
 

@@ -1,9 +1,7 @@
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from willkommen.core.forms import form_status
 from willkommen.core.ratelimit import ratelimit
 
-from . import client_identity
+from . import client_identity, client_sso, sso
 from .client_identity import ClientIdentity, MagicLinkProvider
 from .forms import MagicLinkForm, StaffLoginForm, TokenForm
+from .services import send_sign_in_link
 
 RECOVERY_CODES = 10
 
@@ -43,7 +42,15 @@ def login(request):
         next_url = _safe_next(request)
         step = "accounts:verify" if _has_totp(form.get_user()) else "accounts:setup"
         return redirect(f"{reverse(step)}?next={next_url}")
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": _safe_next(request),
+            "providers": sso.providers_for(getattr(request, "authority", None)),
+        },
+    )
 
 
 def _require_password_step(request):
@@ -121,9 +128,12 @@ def _b32(device):
 
 @require_POST
 def logout(request):
+    """Sign out here; after a sign-in through the identity provider, also there (its end-session
+    endpoint, RP-initiated logout), which sends the browser back to the sign-in page."""
+    end_session = sso.logout_url(request, request.build_absolute_uri(reverse("accounts:login")))
     auth_logout(request)
     messages.info(request, _("You are signed out."))
-    return redirect("accounts:login")
+    return redirect(end_session or reverse("accounts:login"))
 
 
 # --- clients -------------------------------------------------------------------------------------
@@ -137,43 +147,55 @@ def magic_link(request):
         if request.authority is None:
             return render(request, "core/error.html", {"title": _("Not available")}, status=404)
         email = form.cleaned_data["email"]
-        next_url = _safe_next(request, default=reverse("core:home"))
-        token = MagicLinkProvider.make_token(request.authority, email, next_url)
-        link = request.build_absolute_uri(reverse("accounts:magic_link_enter", args=[token]))
-        send_mail(
-            _("Your sign-in link"),
-            _(
-                "Open this link to continue (valid for %(minutes)d minutes):\n\n%(link)s\n\nIf you did not ask for it, ignore this e-mail."
-            )
-            % {"link": link, "minutes": settings.MAGIC_LINK_MAX_AGE_MINUTES},
-            request.authority.email or None,
-            [email],
+        send_sign_in_link(
+            request,
+            email,
+            _safe_next(request, default=reverse("core:home")),
+            subject=_("Your sign-in link"),
+            text=_(
+                "Open this link to continue (valid for %(minutes)d minutes, once):\n\n%(link)s\n\n"
+                "If you did not ask for it, ignore this e-mail."
+            ),
         )
         return render(request, "accounts/magic_link_sent.html", {"email": email})
     return render(
         request,
         "accounts/magic_link.html",
-        {"form": form, "next": _safe_next(request, default="")},
+        {
+            "form": form,
+            "next": _safe_next(request, default=""),
+            "trusted_providers": client_sso.providers_for(getattr(request, "authority", None)),
+        },
         status=form_status(form),
     )
 
 
-def magic_link_enter(request, token):
-    payload = MagicLinkProvider.read_token(token)
-    if payload is None or request.authority is None or payload.get("a") != request.authority.id:
-        return render(
-            request,
-            "core/error.html",
-            {
-                "title": _("This link is not valid"),
-                "message": _("The link is expired or incomplete. Please ask for a new one."),
-            },
-            status=400,
-        )
-    client_identity.sign_in(
-        request, ClientIdentity(method=MagicLinkProvider.key, authority_id=request.authority.id, email=payload["e"])
+def _link_invalid(request):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("This link is not valid"),
+            "message": _("The link is expired, was already used or is incomplete. Please ask for a new one."),
+        },
+        status=400,
     )
-    next_url = payload.get("n") or "/"
+
+
+@ratelimit("magic-link-enter", limit=30)
+def magic_link_enter(request, token):
+    """GET shows a button (mail scanners that open links do not use it up); the POST uses the link once."""
+    if request.method != "POST":
+        if MagicLinkProvider.peek(request.authority, token) is None:
+            return _link_invalid(request)
+        return render(request, "accounts/magic_link_enter.html", {})
+    link = MagicLinkProvider.redeem(request.authority, token)
+    if link is None:
+        return _link_invalid(request)
+    client_identity.sign_in(
+        request, ClientIdentity(method=MagicLinkProvider.key, authority_id=request.authority.id, email=link.email)
+    )
+    next_url = link.next_url or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     return redirect(next_url)
@@ -182,4 +204,5 @@ def magic_link_enter(request, token):
 @require_POST
 def client_sign_out(request):
     client_identity.sign_out(request)
+    messages.info(request, _("You are signed out."))
     return redirect("core:home")

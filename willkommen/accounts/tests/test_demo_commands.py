@@ -55,6 +55,12 @@ def test_demo_logins_prints_every_login(demo):
     assert "make totp USER_NAME=<username>" in output
 
 
+def test_demo_logins_names_the_address_the_demo_is_served_on(demo):
+    lines = run("demo_logins", "--base-url", "http://127.0.0.1:8765").splitlines()
+    assert next(line for line in lines if " anna " in line).split()[1] == "http://127.0.0.1:8765/"
+    assert next(line for line in lines if " talheim.lea " in line).split()[1] == "http://127.0.0.1:8765/a/talheim/"
+
+
 def test_demo_logins_hides_a_user_whose_device_was_replaced(demo):
     TOTPDevice.objects.filter(user__username="ben").update(key="ab" * 20)
     output = run("demo_logins")

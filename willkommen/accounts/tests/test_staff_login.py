@@ -53,18 +53,6 @@ def test_first_login_sets_up_totp_and_recovery_codes(client, authority):
     assert again.status_code == 400
 
 
-def test_lockout_after_repeated_failures(client, caseworker, settings):
-    client.cookies["willkommen_language"] = "en"
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert login(client, "clara", "wrong password").status_code == 200
-    assert login(client, "clara", "wrong password").status_code == 429
-    # Even the right password is refused while locked.
-    locked = login(client, "clara")
-    assert locked.status_code == 429
-    assert "locked" in locked.content.decode().lower()
-    assert "_auth_user_id" not in client.session
-
-
 def test_staff_of_another_authority_cannot_sign_in_here(client, caseworker, other_authority):
     make_staff(other_authority, "bert")
     response = login(client, "bert")
