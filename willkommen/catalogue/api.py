@@ -10,8 +10,9 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from willkommen.core.drf import AddressRateThrottle
 
 from . import selectors
 from .checklist import InvalidAnswers, build, fee, parse_answers, question_rows
@@ -21,7 +22,7 @@ from .serializers import AnliegenSerializer, ChecklistRequestSerializer, Checkli
 LANG_PARAM = OpenApiParameter("lang", OpenApiTypes.STR, description="Language code (de, en, ar, fa, tr, uk, ru, fr)")
 
 
-class PublicThrottle(AnonRateThrottle):
+class PublicThrottle(AddressRateThrottle):
     rate = "120/min"
 
 
@@ -76,7 +77,8 @@ class AnliegenDetail(PublicView):
     def get(self, request, slug):
         language = _language(request)
         anliegen = _anliegen(request, slug)
-        data = _anliegen_data(anliegen, language)
+        # through the serializer, as the list: the fee is a string ("100.00"), as the schema says
+        data = dict(AnliegenSerializer(_anliegen_data(anliegen, language)).data)
         data["questions"] = QuestionSerializer(question_rows(anliegen, language), many=True).data
         return Response(data)
 

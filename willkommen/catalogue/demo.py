@@ -61,9 +61,13 @@ def _anliegen_fields(data, order):
         "fee_reductions": data["fee_reductions"],
         "complexity": data["complexity"],
         "target_days": 90 if complex_ else 14,
+        "target_months": 3 if complex_ else None,  # "3 months" are calendar months, not 90 days
         "interim_answer_days": 14 if complex_ else None,
         "longest_validity_months": data["longest_validity_months"],
         "longest_validity_note": data["longest_validity_note"],
+        "validity_caps": data.get("validity_caps", {}),
+        "not_beyond_sponsor": data.get("not_beyond_sponsor", False),
+        "residence_kind": data.get("residence_kind", ""),
         "discretionary": data["discretionary"],
         "way_in": data["way_in"],
         "appointment_minutes": data["appointment_minutes"],

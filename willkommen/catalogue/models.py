@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.clients.models import ResidenceKind
 from willkommen.tenancy.models import TenantModel
 
 
@@ -45,9 +46,33 @@ class Anliegen(TenantModel):
     )
     complexity = models.CharField(_("complexity class"), max_length=10, choices=Complexity.choices)
     target_days = models.PositiveIntegerField(_("processing target (days)"), default=14)
+    target_months = models.PositiveIntegerField(
+        _("processing target (calendar months)"),
+        null=True,
+        blank=True,
+        help_text=_("Where the rule says months; counted in calendar months and used instead of the days."),
+    )
     interim_answer_days = models.PositiveIntegerField(_("interim answer due (days)"), null=True, blank=True)
     longest_validity_months = models.PositiveIntegerField(_("longest validity (months)"), null=True, blank=True)
     longest_validity_note = models.CharField(_("longest validity (note)"), max_length=200, blank=True)
+    validity_caps = models.JSONField(
+        _("longest validity per legal basis (months)"),
+        default=dict,
+        blank=True,
+        help_text=_('e.g. {"25a": 36, "25b": 24}: the paragraph of the legal basis and its longest validity.'),
+    )
+    not_beyond_sponsor = models.BooleanField(
+        _("not beyond the sponsor's title"),
+        default=False,
+        help_text=_("Family reunification: the validity ends at the latest when the family member's title does."),
+    )
+    residence_kind = models.CharField(
+        _("residence status granted"),
+        max_length=12,
+        choices=ResidenceKind.choices,
+        blank=True,
+        help_text=_("What a grant writes into the residence history; empty when it grants no residence status."),
+    )
     discretionary = models.BooleanField(_("decisions need a second approver"), default=False)
     way_in = models.CharField(_("way in"), max_length=12, choices=WayIn.choices, default=WayIn.BOTH)
     appointment_minutes = models.PositiveIntegerField(_("appointment duration (minutes)"), default=20)

@@ -42,3 +42,18 @@ def title(anliegen, language):
 def summary(anliegen, language):
     text = pick(anliegen.texts.all(), language)
     return text.summary if text else ""
+
+
+def validity_until(anliegen, legal_basis, start, sponsor_until=None):
+    """The last day a title of ``anliegen`` on ``legal_basis`` may be valid when it starts on ``start``:
+    the catalogue's cap for that legal basis (calendar months) and, for family reunification, not beyond
+    the sponsor's title (``sponsor_until``). None: no cap (see ``validity.py``)."""
+    from .validity import longest_until
+
+    sponsor = sponsor_until if anliegen.not_beyond_sponsor else None
+    return longest_until(start, legal_basis, anliegen.validity_caps, anliegen.longest_validity_months, sponsor)
+
+
+def grants_residence(anliegen):
+    """The residence kind a grant of ``anliegen`` writes into the history ('' when none)."""
+    return anliegen.residence_kind or ""

@@ -1,4 +1,4 @@
-from rest_framework import serializers
+from willkommen.core import serializers
 
 
 class AnliegenSerializer(serializers.Serializer):

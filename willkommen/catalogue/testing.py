@@ -3,7 +3,9 @@
 from .models import Anliegen, AnliegenText, ChecklistItem, ChecklistItemText, Question, QuestionText
 
 
-def make_anliegen(authority, slug="study", *, discretionary=False, way_in="both", complexity="simple"):
+def make_anliegen(
+    authority, slug="study", *, discretionary=False, way_in="both", complexity="simple", residence_kind="title"
+):
     anliegen = Anliegen.objects.create(
         authority=authority,
         slug=slug,
@@ -16,6 +18,7 @@ def make_anliegen(authority, slug="study", *, discretionary=False, way_in="both"
         longest_validity_months=24,
         discretionary=discretionary,
         way_in=way_in,
+        residence_kind=residence_kind,  # a grant is a residence title (history entry; § 81 applies)
     )
     titles = [
         ("de", "Aufenthaltserlaubnis zum Studium"),

@@ -3,9 +3,9 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from willkommen.letters.pdf import render_pdf
+from willkommen.letters.pdf import render_pdf_once
 
-from . import selectors
+from . import next_steps, selectors
 from .checklist import InvalidAnswers, build, fee, parse_answers, question_rows
 from .models import Anliegen
 
@@ -99,6 +99,7 @@ def result(request, slug):
             "fee_note": fee_note,
             "query": request.GET.urlencode(),
             "questions": question_rows(anliegen, language, answers),
+            "actions": next_steps.for_anliegen(request, anliegen, request.GET.urlencode()),
         },
     )
 
@@ -110,7 +111,7 @@ def pdf(request, slug):
     language = translation.get_language()
     checklist = build(anliegen, answers, language)
     amount, fee_note = fee(anliegen, answers)
-    content = render_pdf(
+    content = render_pdf_once(
         "catalogue/checklist_pdf.html",
         {
             "authority": request.authority,
@@ -121,6 +122,7 @@ def pdf(request, slug):
             "fee_note": fee_note,
         },
         language=language,
+        kind="checklists",
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="checklist-{anliegen.slug}-{language}.pdf"'

@@ -3,7 +3,7 @@ page in the admin is a read of client data and is written to the audit log."""
 
 from django.contrib import admin
 
-from willkommen.audit.services import record
+from willkommen.audit.services import record_read
 from willkommen.tenancy.admin import TenantAdmin, TenantInlineMixin
 
 from .models import Person, PersonAlias, ResidenceEntry
@@ -34,12 +34,5 @@ class PersonAdmin(TenantAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         original = (getattr(response, "context_data", None) or {}).get("original")
         if original is not None and request.method == "GET":
-            record(
-                authority=original.authority,
-                action="read",
-                person_id=original.pk,
-                obj=original,
-                request=request,
-                purpose="admin: person record",
-            )
+            record_read(request, original, authority=original.authority, purpose="admin: person record")
         return response

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework import generics
 
-from willkommen.audit.services import record
+from willkommen.audit.services import record_read
 
 from . import selectors
 from .serializers import PersonSerializer
@@ -18,10 +18,17 @@ class PersonList(generics.ListAPIView):
         qs = selectors.search(self.request.authority, query) if query else selectors.persons(self.request.authority)
         return qs.prefetch_related("aliases", "residence_entries").order_by("id")
 
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        record(authority=request.authority, action="search", request=request, purpose="api person list")
-        return response
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        query = self.request.query_params.get("q", "")[:100]
+        record_read(
+            self.request,
+            *(page if page is not None else queryset),
+            action="search" if query else "read",
+            purpose="api person list",
+            detail=query,
+        )
+        return page
 
 
 class PersonDetail(generics.RetrieveAPIView):
@@ -33,9 +40,7 @@ class PersonDetail(generics.RetrieveAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()
-        record(
-            authority=request.authority, action="read", person_id=person.pk, obj=person, request=request, purpose="api"
-        )
+        record_read(request, person, purpose="api")
         return super().retrieve(request, *args, **kwargs)
 
 

@@ -1,8 +1,9 @@
 import re
 
-from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from willkommen.core import forms
 
 from .models import Person, ResidenceEntry
 
@@ -86,6 +87,30 @@ class ResidenceEntryForm(forms.ModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The end must not be before the start."))
+        return cleaned
+
+
+class ConfirmEntryForm(forms.Form):
+    """Confirm a declared entry: the dates and number as on the document (prefilled with what was declared)."""
+
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    document_number = forms.CharField(label=_("Document number"), required=False, max_length=50)
+
+    def __init__(self, *args, entry=None, **kwargs):
+        if entry is not None:
+            kwargs.setdefault(
+                "initial",
+                {"valid_from": entry.valid_from, "valid_to": entry.valid_to, "document_number": entry.document_number},
+            )
+            kwargs.setdefault("prefix", f"confirm-{entry.pk}")
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

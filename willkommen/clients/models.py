@@ -5,6 +5,7 @@ aliases, and the residence history as dated entries (Aufenthaltsstatus: titles, 
 Gestattung, entry).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -107,13 +108,39 @@ class PersonAlias(TenantModel):
 
 class ResidenceKind(models.TextChoices):
     ENTRY = "entry", _("Entry")
-    VISA = "visa", _("Visa")
+    VISA = "visa", _("National visa")
+    SCHENGEN = "schengen", _("Schengen visa (short stay)")
     TITLE = "title", _("Residence title")
     SETTLEMENT = "settlement", _("Settlement permit")
     FICTION = "fiction", _("Certificate of continued residence")
     DULDUNG = "duldung", _("Toleration (Duldung)")
     GESTATTUNG = "gestattung", _("Permission to remain (Gestattung)")
     EU = "eu", _("EU freedom of movement")
+    REFUSED = "refused", _("Application refused")
+    ENDED = "ended", _("Stay ended (title expired or revoked)")
+    EXPIRED = "expired", _("Validity ended, no follow-up on record")
+
+
+# Kinds that are a status document with a validity: the "title" the selectors and § 81 look at.
+STATUS_KINDS = (
+    ResidenceKind.VISA,
+    ResidenceKind.SCHENGEN,
+    ResidenceKind.TITLE,
+    ResidenceKind.SETTLEMENT,
+    ResidenceKind.DULDUNG,
+    ResidenceKind.GESTATTUNG,
+    ResidenceKind.EU,
+    ResidenceKind.ENTRY,
+)
+
+
+class ResidenceSource(models.TextChoices):
+    DECLARED = "declared", _("declared by the client")
+    STAFF = "staff", _("recorded by staff")
+    DECISION = "decision", _("decision")
+    CERTIFICATE = "certificate", _("certificate")
+    IMPORT = "import", _("taken over from another authority")
+    EXPIRY = "expiry", _("end of the validity")
 
 
 class ResidenceEntry(TenantModel):
@@ -122,12 +149,26 @@ class ResidenceEntry(TenantModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residence_entries")
     kind = models.CharField(_("kind"), max_length=12, choices=ResidenceKind.choices)
     legal_basis = models.CharField(_("legal basis"), max_length=100, blank=True, help_text=_("e.g. § 16b AufenthG"))
-    valid_from = models.DateField(_("valid from"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("Empty when not known."))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     conditions = models.TextField(_("conditions (Nebenbestimmungen)"), blank=True)
     document_number = models.CharField(_("document number"), max_length=50, blank=True)
     issued_by = models.CharField(_("issued by"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=12, choices=ResidenceSource.choices, default=ResidenceSource.STAFF
+    )
+    verified = models.BooleanField(_("confirmed by the authority"), default=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    verified_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
+    # A reference to the case (a higher room: a string foreign key, no import) and to what wrote the entry
+    # ("decision:12", "certificate:F0000001"), unique per authority so a repeated effect writes nothing twice.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="residence_entries"
+    )
+    source_ref = models.CharField(max_length=80, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,10 +181,17 @@ class ResidenceEntry(TenantModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(valid_to__isnull=True) | models.Q(valid_from__lte=models.F("valid_to")),
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_to")),
                 name="residence_entry_order",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="residence_entry_once_per_source",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.legal_basis} {self.valid_from}–{self.valid_to or ''}"
+        return f"{self.get_kind_display()} {self.legal_basis} {self.valid_from or ''}–{self.valid_to or ''}"

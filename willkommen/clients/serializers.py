@@ -1,4 +1,4 @@
-from rest_framework import serializers
+from willkommen.core import serializers
 
 from .models import Person, PersonAlias, ResidenceEntry
 
@@ -6,7 +6,19 @@ from .models import Person, PersonAlias, ResidenceEntry
 class ResidenceEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = ResidenceEntry
-        fields = ["id", "kind", "legal_basis", "valid_from", "valid_to", "conditions", "document_number", "issued_by"]
+        fields = [
+            "id",
+            "kind",
+            "legal_basis",
+            "valid_from",
+            "valid_to",
+            "conditions",
+            "document_number",
+            "issued_by",
+            "source",
+            "verified",
+            "verified_at",
+        ]
 
 
 class AliasSerializer(serializers.ModelSerializer):

@@ -12,12 +12,15 @@ from .models import ResidenceKind
 STATUS_GROUP = {
     ResidenceKind.ENTRY: "Einreise",
     ResidenceKind.VISA: "Visum",
+    ResidenceKind.SCHENGEN: "Schengen-Visum",
     ResidenceKind.TITLE: "Aufenthaltserlaubnis",
     ResidenceKind.SETTLEMENT: "Niederlassungserlaubnis",
     ResidenceKind.FICTION: "Fiktionsbescheinigung",
     ResidenceKind.DULDUNG: "Duldung",
     ResidenceKind.GESTATTUNG: "Aufenthaltsgestattung",
     ResidenceKind.EU: "Freizuegigkeit",
+    ResidenceKind.REFUSED: "Ablehnung",
+    ResidenceKind.ENDED: "Beendigung",
 }
 
 
@@ -62,6 +65,7 @@ def person(person):
                 "nebenbestimmungen": entry.conditions or None,
                 "dokumentnummer": entry.document_number or None,
                 "ausstellendeBehoerde": entry.issued_by or None,
+                "bestaetigt": entry.verified,
             }
             for entry in person.residence_entries.all()
         ],

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from willkommen.accounts.models import Membership, User
+from willkommen.accounts.models import IntegrationAccount, Membership, User
 from willkommen.catalogue import demo as catalogue_demo
 from willkommen.catalogue import demo_data
 from willkommen.catalogue.checklist import InvalidAnswers, build, fee, parse_answers
@@ -83,10 +83,12 @@ def test_load_demo_twice_gives_the_same_rows():
         assert Location.objects.filter(authority=authority).count() == 2
         assert Closure.objects.filter(authority=authority).count() == 1
         assert 4 <= Team.objects.filter(authority=authority).count() <= 5
-        assert Person.objects.filter(authority=authority).count() == 15
+        # 15 clients (clients), 5 renewal holders (appointments), 5 tolerated persons (rights)
+        assert Person.objects.filter(authority=authority).count() == 25
         roles = set(User.objects.filter(authority=authority).values_list("role", flat=True))
         assert roles == {"caseworker", "team_lead", "servicepoint", "accommodation", "head_of_office",
-                         "administrator", "partner"}  # fmt: skip
+                         "administrator", "partner", "integration"}  # fmt: skip
+        assert IntegrationAccount.objects.filter(authority=authority).count() == 1
     bergstadt = Authority.objects.get(slug="bergstadt")
     assert bergstadt.languages and set(bergstadt.languages) == LANGUAGES
     assert bergstadt.email == "abh@bergstadt.example" and bergstadt.federal_state == "BY"
@@ -132,10 +134,15 @@ def test_catalogue_has_all_twelve_anliegen_with_the_domain_facts(catalogue):
     assert rows["chancen-aufenthaltsrecht"].active is False
     assert sum(a.active for a in rows.values()) == 11
     for anliegen in rows.values():
-        if anliegen.complexity == "complex":
-            assert (anliegen.target_days, anliegen.interim_answer_days) == (90, 14)
+        if anliegen.complexity == "complex":  # "3 months" are calendar months
+            assert (anliegen.target_months, anliegen.interim_answer_days) == (3, 14)
         else:
-            assert (anliegen.target_days, anliegen.interim_answer_days) == (14, None)
+            assert (anliegen.target_days, anliegen.target_months, anliegen.interim_answer_days) == (14, None, None)
+    # what a grant writes into the residence history, and the caps per legal basis
+    assert rows["duldung"].residence_kind == "duldung" and rows["niederlassung"].residence_kind == "settlement"
+    assert rows["verpflichtungserklaerung"].residence_kind == "" and rows["studium"].residence_kind == "title"
+    assert rows["bleiberecht-25a-25b"].validity_caps == {"25a": 36, "25b": 24}
+    assert rows["familiennachzug"].not_beyond_sponsor and not rows["studium"].not_beyond_sponsor
     assert rows["familiennachzug"].discretionary and rows["bleiberecht-25a-25b"].discretionary
     assert not rows["neuer-pass"].discretionary
     assert rows["verpflichtungserklaerung"].way_in == "appointment"

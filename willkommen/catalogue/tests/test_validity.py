@@ -1,0 +1,39 @@
+"""Validity caps per legal basis as catalogue data (pure): § 25b at most 2 years, § 25a 3 years, the
+Anliegen's own cap for other bases, family reunification not beyond the sponsor's title."""
+
+from datetime import date
+
+from willkommen.catalogue.validity import cap_months, longest_until, paragraphs
+
+CAPS = {"25a": 36, "25b": 24}
+
+
+def test_the_paragraph_is_read_from_the_legal_basis():
+    assert paragraphs("§ 25b Abs. 1 AufenthG") == ["25b", "1"]
+    assert paragraphs("§§ 25a, 25b AufenthG")[:2] == ["25a", "25b"]
+    assert paragraphs("§ 16b AufenthG") == ["16b"]
+    assert paragraphs("§ 25 Abs. 2 AufenthG")[0] == "25"
+    assert paragraphs("") == []
+
+
+def test_caps_per_legal_basis_and_the_default():
+    assert cap_months("§ 25b AufenthG", CAPS, 36) == 24
+    assert cap_months("§ 25b Abs. 1 Satz 1 AufenthG", CAPS, 36) == 24
+    assert cap_months("§ 25a AufenthG", CAPS, 36) == 36
+    assert cap_months("§ 25 Abs. 5 AufenthG", CAPS, 6) == 6  # 25 is not 25a
+    assert cap_months("§ 16b AufenthG", {}, 24) == 24
+    assert cap_months("§ 9 AufenthG", {}, None) is None  # settlement permit: no cap
+
+
+def test_longest_until_counts_calendar_months():
+    assert longest_until(date(2026, 1, 31), "§ 25b AufenthG", CAPS, 36) == date(2028, 1, 31)
+    assert longest_until(date(2026, 8, 31), "§ 16b", {"16b": 6}, None) == date(2027, 2, 28)
+    assert longest_until(date(2027, 8, 31), "§ 16b", {"16b": 6}, None) == date(2028, 2, 29)  # leap year
+
+
+def test_family_reunification_is_capped_by_the_sponsor():
+    sponsor = date(2027, 6, 30)
+    assert longest_until(date(2026, 3, 1), "§ 30 AufenthG", {}, 36, sponsor) == sponsor
+    assert longest_until(date(2026, 3, 1), "§ 30 AufenthG", {}, 12, sponsor) == date(2027, 3, 1)
+    assert longest_until(date(2026, 3, 1), "§ 30 AufenthG", {}, None, sponsor) == sponsor
+    assert longest_until(date(2026, 3, 1), "§ 30 AufenthG", {}, None) is None
