@@ -1,13 +1,14 @@
 """REST API for cases, timelines, decisions and letters: the same permissions and services as the pages."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from willkommen.audit.services import record
+from willkommen.audit.services import record_read
+from willkommen.clients.visibility import Resource, visible
 
 from . import selectors, services, workflow
 from .permissions import get_case_for, may_see_cases
@@ -34,6 +35,10 @@ class CaseMixin:
     def case(self):
         return get_case_for(self.request.user, self.request.authority, self.kwargs["pk"])
 
+    def letters(self, case):
+        """The case's letters within the visibility policy (``clients/visibility.py``)."""
+        return visible(case.letters.all(), self.request.user, self.request.authority, Resource.LETTERS)
+
     def require(self, capability):
         if not self.request.user.can(capability):
             raise DRFPermissionDenied
@@ -55,19 +60,17 @@ class CaseList(CaseMixin, generics.ListAPIView):
             status_filter = ""
         return selectors.queue(self.request.user, self.request.authority, scope=scope, status=status_filter)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        record_read(self.request, *(page if page is not None else queryset), purpose="api work queue")
+        return page
+
 
 class CaseDetail(CaseMixin, APIView):
     @extend_schema(responses=CaseDetailSerializer)
     def get(self, request, pk):
         case = self.case()
-        record(
-            authority=request.authority,
-            action="read",
-            person_id=case.person_id,
-            obj=case,
-            request=request,
-            purpose="api",
-        )
+        record_read(request, case, purpose="api")
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
 
@@ -75,6 +78,7 @@ class Timeline(CaseMixin, APIView):
     @extend_schema(responses=TimelineSerializer(many=True))
     def get(self, request, pk):
         case = self.case()
+        record_read(request, case, purpose="api timeline")
         return Response(TimelineSerializer(selectors.full_timeline(case), many=True).data)
 
 
@@ -90,14 +94,7 @@ class Transitions(CaseMixin, APIView):
             return Response({"detail": "Unknown or form-only transition."}, status=status.HTTP_400_BAD_REQUEST)
         self.require(t.capability)
         try:
-            if name == "documents_received":
-                services.documents_received(case, request.user, note=data.validated_data.get("note", ""))
-            elif name == "finalise":
-                services.finalise(case, request.user)
-            elif name == "submit_for_approval":
-                services.submit_for_approval(case, request.user)
-            else:
-                services.transition(case, name, request.user, note=data.validated_data.get("note", ""))
+            services.take(case, name, request.user, note=data.validated_data.get("note", ""))
         except CaseError as exc:
             return _conflict(exc)
         case.refresh_from_db()
@@ -108,7 +105,9 @@ class Decisions(CaseMixin, APIView):
     @extend_schema(responses=DecisionSerializer(many=True))
     def get(self, request, pk):
         case = self.case()
-        return Response(DecisionSerializer(case.decisions.all(), many=True).data)
+        decisions = list(case.decisions.all())
+        record_read(request, case, purpose="api decisions")
+        return Response(DecisionSerializer(decisions, many=True).data)
 
     @extend_schema(request=DraftDecisionSerializer, responses=DecisionSerializer)
     def post(self, request, pk):
@@ -133,10 +132,10 @@ class Approve(CaseMixin, APIView):
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            decision = services.approve(case, request.user, comment=data.validated_data.get("comment", ""))
+            taken = services.take(case, "approve", request.user, note=data.validated_data.get("comment", ""))
         except CaseError as exc:
             return _conflict(exc)
-        return Response(DecisionSerializer(decision).data)
+        return Response(DecisionSerializer(taken.products["decision"]).data)
 
 
 class ReturnDraft(CaseMixin, APIView):
@@ -147,37 +146,32 @@ class ReturnDraft(CaseMixin, APIView):
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            decision = services.return_draft(case, request.user, data.validated_data.get("comment", ""))
+            taken = services.take(case, "return_draft", request.user, note=data.validated_data.get("comment", ""))
         except CaseError as exc:
             return _conflict(exc)
-        return Response(DecisionSerializer(decision).data)
+        return Response(DecisionSerializer(taken.products["decision"]).data)
 
 
 class Letters(CaseMixin, APIView):
     @extend_schema(responses=LetterSerializer(many=True))
     def get(self, request, pk):
         case = self.case()
-        return Response(LetterSerializer(case.letters.all(), many=True).data)
+        letters = list(self.letters(case))
+        record_read(request, *letters, purpose="api letters")
+        return Response(LetterSerializer(letters, many=True).data)
 
 
 class LetterPdf(CaseMixin, APIView):
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk, letter_id):
         case = self.case()
-        letter = case.letters.filter(pk=letter_id).first()
+        letter = self.letters(case).filter(pk=letter_id).first()
         if letter is None:
             raise Http404
-        record(
-            authority=request.authority,
-            action="read",
-            person_id=case.person_id,
-            obj=letter,
-            request=request,
-            purpose="api letter",
-        )
-        return FileResponse(
-            letter.file.open("rb"), content_type="application/pdf", filename=f"{letter.kind}-{case.number}.pdf"
-        )
+        record_read(request, letter, purpose="api letter")
+        from willkommen.letters.services import letter_download
+
+        return letter_download(letter, f"{letter.kind}-{case.number}.pdf")
 
 
 from django.urls import path  # noqa: E402

@@ -1,13 +1,14 @@
 """Deadlines of a case as small pure functions: no database, no request, no clock.
 
-Everything is counted in calendar days. A deadline that falls on a Saturday, a Sunday or a
+Days are calendar days; where a rule says months, they are calendar months (:func:`add_months`:
+31 January + 1 month = 28/29 February, the end of the shorter month). A deadline that falls on a Saturday, a Sunday or a
 public holiday of the authority's federal state moves to the next working day (the caller
 passes the holidays in as a set of dates, see ``holiday_set``). The processing clock stops
 while the client owes documents and restarts when they arrive: every day of such a pause
 pushes the target back by one day.
 
 - simple Anliegen: processing target 14 days;
-- complex Anliegen: processing target 3 months (90 days) and an interim answer within 14 days;
+- complex Anliegen: processing target 3 calendar months and an interim answer within 14 days;
 - a status message is due 28 days after the last message to the client.
 """
 
@@ -16,9 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 SIMPLE = "simple"
 COMPLEX = "complex"
-TARGET_DAYS = {SIMPLE: 14, COMPLEX: 90}
+TARGET_DAYS = {SIMPLE: 14}
+TARGET_MONTHS = {COMPLEX: 3}
 INTERIM_ANSWER_DAYS = 14
 STATUS_MESSAGE_INTERVAL_DAYS = 28
 DUE_SOON_DAYS = 7
@@ -50,11 +54,24 @@ def next_working_day(day: date, holidays=frozenset()) -> date:
     return day
 
 
-def target_days(complexity: str, override: int | None = None) -> int:
-    """The processing target in calendar days: the Anliegen's own figure if set, else by class."""
-    if override:
-        return int(override)
-    return TARGET_DAYS.get(complexity, TARGET_DAYS[SIMPLE])
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months; a day the target month lacks becomes its last day
+    (31 Jan + 1 month = 28 Feb, or 29 Feb in a leap year)."""
+    return day + relativedelta(months=months)
+
+
+def target_date(
+    received: date, complexity: str, override_days: int | None = None, override_months: int | None = None
+) -> date:
+    """The processing target without pauses and working days: the Anliegen's own figure if set (months
+    before days), else by class (simple 14 days, complex 3 calendar months)."""
+    if override_months:
+        return add_months(received, int(override_months))
+    if override_days:
+        return received + timedelta(days=int(override_days))
+    if complexity in TARGET_MONTHS:
+        return add_months(received, TARGET_MONTHS[complexity])
+    return received + timedelta(days=TARGET_DAYS.get(complexity, TARGET_DAYS[SIMPLE]))
 
 
 def _merged_pause_days(pauses, today: date) -> int:
@@ -92,11 +109,13 @@ def due_date(
     holidays=frozenset(),
     today: date | None = None,
     override_days: int | None = None,
+    override_months: int | None = None,
 ) -> date:
-    """When the decision is due: received + target + days the clock stood still, moved off
-    weekends and holidays. While a pause is open the date moves on with ``today``."""
+    """When the decision is due: received + target (days, or calendar months) + days the clock stood
+    still, moved off weekends and holidays. While a pause is open the date moves on with ``today``."""
     today = today or received
-    raw = received + timedelta(days=target_days(complexity, override_days) + paused_days(pauses, today))
+    target = target_date(received, complexity, override_days, override_months)
+    raw = target + timedelta(days=paused_days(pauses, today))
     return next_working_day(raw, holidays)
 
 

@@ -1,9 +1,10 @@
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.core import forms
 from willkommen.letters.models import FiktionParagraph
 
+from .intake import ORIGIN_PATTERN
 from .models import Outcome
 from .workflow import OPEN, Status
 
@@ -88,7 +89,13 @@ class DecisionForm(forms.Form):
         label=_("Valid until"),
         required=False,
         widget=DATE,
-        help_text=_("Proposed: the longest validity the catalogue allows."),
+        help_text=_("Proposed: the longest validity the catalogue allows for the legal basis."),
+    )
+    sponsor_title_expires_on = forms.DateField(
+        label=_("The sponsor's residence title expires on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Family reunification: the validity cannot go beyond it."),
     )
     shorter_validity_reason = forms.CharField(
         label=_("Reason for a shorter validity"), required=False, max_length=2000, widget=AREA
@@ -105,6 +112,11 @@ class DecisionForm(forms.Form):
         help_text=_("Required for refusals and measures that end a stay."),
     )
     ends_stay = forms.BooleanField(label=_("This measure ends the stay"), required=False)
+
+    def __init__(self, *args, sponsor=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sponsor:  # only family reunification is capped by the sponsor's title
+            del self.fields["sponsor_title_expires_on"]
 
 
 class ReviewForm(forms.Form):
@@ -152,7 +164,7 @@ class TransferForm(forms.Form):
 class FlagsForm(forms.Form):
     stay_at_stake = forms.BooleanField(label=_("Benefits or legal stay at stake"), required=False)
     discretionary = forms.BooleanField(label=_("Discretionary: the decision needs a second approver"), required=False)
-    permit_expires_on = forms.DateField(label=_("Current permit expires on"), required=False, widget=DATE)
+    # The permit expiry is not a flag: it follows the person's residence history (cases/residence.py).
 
 
 class BulkReassignForm(forms.Form):
@@ -165,3 +177,57 @@ class BulkReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = cases
         self.fields["assignee"].queryset = staff
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100, widget=TEXT)
+    born = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+
+
+class OpenCaseForm(forms.Form):
+    """Open a case at the desk for one person (the person is chosen before, by ``?person=``)."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    origin = forms.RegexField(regex=ORIGIN_PATTERN, required=False, max_length=40, widget=forms.HiddenInput)
+    anliegen = forms.ModelChoiceField(
+        label=_("Matter (Anliegen)"), queryset=None, widget=forms.Select(attrs={"class": "kern-form-input__select"})
+    )
+    source = forms.ChoiceField(
+        label=_("Way in"), choices=(), widget=forms.RadioSelect, help_text=_("How the application came in.")
+    )
+    received_on = forms.DateField(
+        label=_("Arrival date"), widget=DATE, help_text=_("For a letter: the postmark date. Not in the future.")
+    )
+    title_kind = forms.ChoiceField(
+        label=_("Current residence document (as declared)"),
+        required=False,
+        choices=(),
+        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
+        help_text=_("Recorded as declared by the client and unconfirmed until a caseworker checks it."),
+    )
+    title_valid_to = forms.DateField(label=_("Valid until (as declared)"), required=False, widget=DATE)
+
+    def __init__(self, *args, authority, **kwargs):
+        from willkommen.catalogue.selectors import anliegen_list
+        from willkommen.clients.models import STATUS_KINDS
+
+        from .intake import DESK_SOURCES
+
+        super().__init__(*args, **kwargs)
+        self.fields["anliegen"].queryset = anliegen_list(authority).order_by("slug")
+        self.fields["source"].choices = [(s.value, s.label) for s in DESK_SOURCES]
+        self.fields["title_kind"].choices = [("", _("none declared"))] + [(k.value, k.label) for k in STATUS_KINDS]
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The arrival date lies in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title_valid_to") and not data.get("title_kind"):
+            self.add_error("title_kind", _("Choose the kind of document the date belongs to."))
+        return data

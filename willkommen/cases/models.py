@@ -16,6 +16,7 @@ class CaseSource(models.TextChoices):
     DESK = "desk", _("entered at the desk")
     SERVICEPOINT = "servicepoint", _("handed in at the ServicePoint")
     LETTER = "letter", _("letter")
+    COUNTER = "counter", _("at the counter")
     APPOINTMENT = "appointment", _("appointment")
     TRANSFER = "transfer", _("transferred from another authority")
 
@@ -79,8 +80,18 @@ class Case(TenantModel):
             models.Index(fields=["authority", "team", "status"]),
             models.Index(fields=["authority", "assignee", "status"]),
             models.Index(fields=["authority", "person"]),
-            models.Index(fields=["authority", "assignee", "status", "due_on"], name="case_queue_assignee"),
-            models.Index(fields=["authority", "team", "status", "due_on"], name="case_queue_team"),
+            # The queue's filters and ordering, with the columns of its urgency included, so the ids of a page
+            # are sorted from the index alone (see core/paging.py).
+            models.Index(
+                fields=["authority", "assignee", "status", "due_on"],
+                include=["permit_expires_on", "stay_at_stake"],
+                name="case_queue_assignee_incl",
+            ),
+            models.Index(
+                fields=["authority", "team", "status", "due_on"],
+                include=["permit_expires_on", "stay_at_stake"],
+                name="case_queue_team_incl",
+            ),
             models.Index(fields=["authority", "status", "status_message_due_on"], name="case_status_msg_due"),
         ]
 
@@ -97,18 +108,6 @@ class Case(TenantModel):
         from .workflow import FINAL
 
         return self.status in FINAL
-
-    @property
-    def fiction_paragraph(self):
-        """Which § 81 rule keeps the client's rights alive while the case runs: (4) when the extension was
-        applied for before the current permit expired; '' when no permit is on record."""
-        if self.permit_expires_on is None:
-            return ""
-        from django.utils import timezone
-
-        if timezone.localtime(self.received_at).date() <= self.permit_expires_on:
-            return "81_4"
-        return ""
 
 
 class TimelineKind(models.TextChoices):
@@ -186,6 +185,12 @@ class Decision(TenantModel):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     shorter_validity_reason = models.TextField(_("reason for a shorter validity"), blank=True)
+    sponsor_title_expires_on = models.DateField(
+        _("sponsor's residence title expires on"),
+        null=True,
+        blank=True,
+        help_text=_("Family reunification: the validity ends at the latest with the sponsor's title."),
+    )
     conditions = models.TextField(_("conditions (Nebenbestimmungen)"), blank=True)
     reasoning = models.TextField(_("reasoning"))
     plain_explanation = models.TextField(_("plain-language explanation"), blank=True)

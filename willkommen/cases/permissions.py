@@ -29,6 +29,16 @@ def visible_cases(user, authority):
     return qs.filter(Q(team_id__in=team_ids) | Q(assignee_id=user.pk))
 
 
+def persons_of_my_work(user, authority):
+    """The team scope of the visibility policy (``clients/visibility.py``), registered in ``CasesConfig.ready``:
+    persons with a case of one of the user's teams or assigned to the user, and persons without any case yet
+    (a new client belongs to no team until a case is opened)."""
+    team_ids = user.memberships.filter(authority=authority).values("team_id")
+    all_cases = Case.objects.filter(authority=authority)
+    own_cases = all_cases.filter(Q(team_id__in=team_ids) | Q(assignee_id=user.pk))
+    return Q(pk__in=own_cases.values("person_id")) | ~Q(pk__in=all_cases.values("person_id"))
+
+
 def get_case_for(user, authority, pk):
     """The case if ``user`` may see it; PermissionDenied without any case capability; 404 otherwise."""
     if not may_see_cases(user):
@@ -42,6 +52,14 @@ def get_case_for(user, authority, pk):
     if case is None:
         raise Http404
     return case
+
+
+def require_capability(actor, capability, case):
+    """For commands: ``actor`` (None = the system) must hold ``capability`` at the case's authority."""
+    if actor is None:
+        return
+    if actor.authority_id != case.authority_id or not actor.can(capability):
+        raise PermissionDenied
 
 
 def require(user, capability):

@@ -15,8 +15,49 @@ def case_by_number(authority, number):
     return Case.objects.filter(authority=authority, number=(number or "").strip().upper()).first()
 
 
+def all_cases(authority):
+    """Every case of ``authority`` (for queries of other rooms, e.g. renewal invitations answered by a case)."""
+    return Case.objects.filter(authority=authority)
+
+
 def cases_of_person(authority, person):
     return Case.objects.filter(authority=authority, person=person)
+
+
+def case_by_id(authority, pk):
+    return Case.objects.filter(authority=authority, pk=pk).select_related("person").first()
+
+
+def latest_case_of_person(authority, person):
+    return cases_of_person(authority, person).order_by("-received_at").first()
+
+
+def latest_case_teams(authority, person_ids):
+    """``{person_id: team_id}`` of the latest case (by arrival) of each of these persons that has a team:
+    one query for a batch (the rights room's monthly screening)."""
+    rows = (
+        Case.objects.filter(authority=authority, person_id__in=person_ids, team__isnull=False)
+        .order_by("person_id", "-received_at", "-id")
+        .values_list("person_id", "team_id")
+    )
+    teams = {}
+    for person_id, team_id in rows:
+        teams.setdefault(person_id, team_id)
+    return teams
+
+
+def persons_in_progress(authority, *, team=None, accommodation=None):
+    """Recipient group ``in_progress`` of group notices (registered with messaging): an open case."""
+    from willkommen.clients.selectors import persons
+
+    return persons(authority).filter(cases__authority=authority, cases__status__in=sorted(workflow.OPEN))
+
+
+def persons_of_team(authority, *, team=None, accommodation=None):
+    """Recipient group ``team`` of group notices (registered with messaging): a case of ``team``."""
+    from willkommen.clients.selectors import persons
+
+    return persons(authority).filter(cases__authority=authority, cases__team=team)
 
 
 URGENCY_LABELS = {
@@ -169,3 +210,57 @@ def full_timeline(case):
         )
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def fiction_paragraph(case):
+    """The § 81 rule for ``case`` from the person's residence history (``fiction.py``, ``residence.py``)."""
+    from .residence import fiction_paragraph as rule
+
+    return rule(case)
+
+
+def fiction_for(*, arrival, permit_valid_until=None, anliegen=None):
+    """The § 81 rule for an application that arrived on ``arrival`` with a declared title valid until
+    ``permit_valid_until`` (the online form, before or without a history): pure."""
+    from . import fiction
+    from .residence import applies_for_title
+
+    return fiction.fiction_rule(
+        arrival=arrival,
+        title_kind=fiction.TITLE if permit_valid_until else fiction.NONE,
+        title_expires=permit_valid_until,
+        applies_for_title=True if anliegen is None else applies_for_title(anliegen),
+    )
+
+
+def is_open(case):
+    """The application is still being decided (not decided, closed, withdrawn or transferred)."""
+    return case.status in workflow.OPEN
+
+
+def processing_target(case):
+    """(target date, calendar days to it) of the case's processing target without pauses: days or calendar
+    months as the Anliegen says (``deadlines.target_date``), so "within N days" and the date agree."""
+    from .deadlines import target_date
+
+    received = timezone.localtime(case.received_at).date()
+    anliegen = case.anliegen
+    target = target_date(
+        received, anliegen.complexity, anliegen.target_days or None, getattr(anliegen, "target_months", None)
+    )
+    return target, (target - received).days
+
+
+def casework_figures(user, authority, start, end, *, team=None, anliegen=None, team_ids=None, today=None):
+    """The casework figures (``figures.py``) for the cases ``user`` may see, from ``start`` to ``end``
+    (inclusive), narrowed by team, Anliegen and a set of team ids; a fixed number of queries."""
+    from . import figures
+
+    cases = figures.scoped_cases(user, authority, team=team, anliegen=anliegen, team_ids=team_ids)
+    return figures.casework(figures.Scope(cases, start, end, getattr(authority, "pk", authority)), today)
+
+
+def casework_age_bands():
+    from .figures import AGE_BANDS
+
+    return [key for key, _low, _high in AGE_BANDS]

@@ -1,14 +1,17 @@
-from rest_framework import serializers
+from django.utils import timezone
 
+from willkommen.core import serializers
+
+from . import deadlines, workflow
 from .models import Case, Decision, Outcome, TimelineEntry
 
 
 class CaseListSerializer(serializers.ModelSerializer):
     anliegen = serializers.CharField(source="anliegen.slug")
     person = serializers.SerializerMethodField()
-    assignee = serializers.CharField(source="assignee.username", default=None)
-    team = serializers.CharField(source="team.name", default=None)
-    urgency = serializers.IntegerField(read_only=True, default=None)
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
+    team = serializers.CharField(source="team.name", default=None, allow_null=True)
+    urgency = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -31,10 +34,24 @@ class CaseListSerializer(serializers.ModelSerializer):
     def get_person(self, case) -> str:
         return f"{case.person.family_name}, {case.person.given_names}"
 
+    def get_urgency(self, case) -> int:
+        """0 most urgent … 4 (see deadlines.urgency): annotated in SQL by the queue, computed here for one
+        case (the detail was ``null`` where the schema promises an integer, found by schemathesis)."""
+        annotated = getattr(case, "urgency", None)
+        if annotated is not None:
+            return annotated
+        return deadlines.urgency(
+            timezone.localdate(),
+            due=case.due_on,
+            permit_expires=case.permit_expires_on,
+            stay_at_stake=case.stay_at_stake,
+            clock_stopped=case.status in workflow.CLOCK_STOPPED,
+        )
+
 
 class CaseDetailSerializer(CaseListSerializer):
     transitions = serializers.SerializerMethodField()
-    fiction_paragraph = serializers.CharField(read_only=True)
+    fiction_paragraph = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -48,6 +65,12 @@ class CaseDetailSerializer(CaseListSerializer):
             "transitions",
         ]
 
+    def get_fiction_paragraph(self, case) -> str:
+        """The § 81 rule from the person's residence history: 81_4_1, 81_4_3, 81_3_1, 81_3_2 or ''."""
+        from .selectors import fiction_paragraph
+
+        return fiction_paragraph(case)
+
     def get_transitions(self, case) -> list[str]:
         from .services import available_transitions
 
@@ -55,6 +78,9 @@ class CaseDetailSerializer(CaseListSerializer):
 
 
 class TimelineSerializer(serializers.ModelSerializer):
+    # entries from other rooms (documents, messages) are merged into the timeline and have no id here
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+
     class Meta:
         model = TimelineEntry
         fields = ["id", "at", "kind", "actor_label", "from_status", "to_status", "text"]
@@ -62,7 +88,7 @@ class TimelineSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     drafted_by = serializers.CharField(source="drafted_by.username", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Decision
@@ -77,6 +103,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "reasoning",
             "plain_explanation",
             "ends_stay",
+            "sponsor_title_expires_on",
             "needs_approval",
             "approval_reasons",
             "state",
@@ -101,22 +128,27 @@ class DecisionSerializer(serializers.ModelSerializer):
 class DraftDecisionSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     legal_basis = serializers.CharField(max_length=120)
-    reasoning = serializers.CharField(max_length=20000)
+    reasoning = serializers.CharField(max_length=20000, style=serializers.MULTI_LINE)
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_to = serializers.DateField(required=False, allow_null=True)
-    shorter_validity_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    conditions = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    plain_explanation = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    sponsor_title_expires_on = serializers.DateField(required=False, allow_null=True)
+    shorter_validity_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, style=serializers.MULTI_LINE
+    )
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=4000, style=serializers.MULTI_LINE)
+    plain_explanation = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, style=serializers.MULTI_LINE
+    )
     ends_stay = serializers.BooleanField(required=False, default=False)
 
 
 class TransitionSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=40)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, style=serializers.MULTI_LINE)
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, style=serializers.MULTI_LINE)
 
 
 class LetterSerializer(serializers.Serializer):

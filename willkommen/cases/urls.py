@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import output_views, views
 
 urlpatterns = [
     path("desk/cases/", views.queue, name="queue"),
     path("desk/cases/approvals/", views.approvals, name="approvals"),
     path("desk/cases/team/", views.team, name="team"),
+    path("desk/cases/new/", views.open_new, name="open"),
     path("desk/cases/<int:pk>/", views.detail, name="detail"),
     path("desk/cases/<int:pk>/do/<slug:name>/", views.take_transition, name="transition"),
     path("desk/cases/<int:pk>/note/", views.add_note, name="note"),
@@ -14,9 +15,11 @@ urlpatterns = [
     path("desk/cases/<int:pk>/request-documents/", views.request_documents, name="request_documents"),
     path("desk/cases/<int:pk>/decision/", views.decision, name="decision"),
     path("desk/cases/<int:pk>/decision/review/", views.review, name="review"),
-    path("desk/cases/<int:pk>/fiktion/", views.fiktion, name="fiktion"),
-    path("desk/cases/<int:pk>/fiktion/<int:certificate_id>/extend/", views.extend_fiktion, name="extend_fiktion"),
-    path("desk/cases/<int:pk>/letters/<int:letter_id>/", views.letter_pdf, name="letter"),
-    path("desk/cases/<int:pk>/transfer/", views.transfer, name="transfer"),
-    path("desk/cases/<int:pk>/export.json", views.export, name="export"),
+    path("desk/cases/<int:pk>/fiktion/", output_views.fiktion, name="fiktion"),
+    path(
+        "desk/cases/<int:pk>/fiktion/<int:certificate_id>/extend/", output_views.extend_fiktion, name="extend_fiktion"
+    ),
+    path("desk/cases/<int:pk>/letters/<int:letter_id>/", output_views.letter_pdf, name="letter"),
+    path("desk/cases/<int:pk>/transfer/", output_views.transfer, name="transfer"),
+    path("desk/cases/<int:pk>/export.json", output_views.export, name="export"),
 ]

@@ -1,31 +1,32 @@
 """Desk pages of the cases room: the work queue, the case on one screen, and its actions."""
 
-import json
-
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
-from willkommen.audit.services import record
+from willkommen.audit.services import record_read
+from willkommen.clients.visibility import Resource, visible
+from willkommen.core.paging import LeanPaginator
+from willkommen.core.replica import heavy_reads
 
-from . import communication, selectors, services, workflow
+from . import communication, drafting, residence, selectors, services, transparency, workflow
 from .forms import (
     BulkReassignForm,
     DecisionForm,
     ExtendForm,
-    FiktionForm,
     FlagsForm,
     MessageForm,
     NoteForm,
     QueueFilterForm,
     RequestDocumentsForm,
     ReviewForm,
-    TransferForm,
     TransitionForm,
 )
 from .permissions import get_case_for, visible_cases
@@ -63,8 +64,9 @@ def render_queue(request, *, default_scope=None):
         urgency=data.get("urgency"),
         search=data.get("q") or "",
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    record(authority=request.authority, action="read", request=request, purpose="work queue")
+    with heavy_reads():  # the count, the page's ids and its rows from the replica when there is one
+        page = LeanPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_read(request, *page.object_list, purpose="work queue")
     return render(
         request,
         "cases/queue.html",
@@ -96,6 +98,7 @@ def approvals(request):
         .order_by("due_on", "id")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_read(request, *page.object_list, purpose="approvals")
     return render(request, "cases/approvals.html", {"page": page})
 
 
@@ -103,22 +106,23 @@ def _case(request, pk):
     return get_case_for(request.user, request.authority, pk)
 
 
+def _letters(request, case):
+    """The case's letters, within the visibility policy (the case's own visibility is stricter)."""
+    from willkommen.letters.models import Letter
+
+    return visible(Letter.objects.filter(case=case), request.user, request.authority, Resource.LETTERS)
+
+
 @desk_view("desk")
 def detail(request, pk):
     case = _case(request, pk)
-    record(
-        authority=request.authority,
-        action="read",
-        person_id=case.person_id,
-        obj=case,
-        request=request,
-        purpose="casework",
-    )
+    record_read(request, case, purpose="casework")
     decision = services.current_decision(case)
-    from willkommen.letters.models import Letter
+    fiction = selectors.fiction_paragraph(case)  # § 81 from the person's residence history
 
     context = {
         "case": case,
+        "new_access_code": request.session.pop(OPENED_KEY.format(pk=case.pk), None),  # shown once
         "timeline": selectors.full_timeline(case),
         "transitions": [t for t in services.available_transitions(case, request.user) if not t.needs_form],
         "can_work": request.user.can("cases.work"),
@@ -130,17 +134,18 @@ def detail(request, pk):
             and request.user.can("cases.approve")
             and decision.drafted_by_id != request.user.pk
         ),
-        "letters": Letter.objects.filter(authority=request.authority, case=case),
+        "letters": _letters(request, case),
+        "fiction": fiction,
+        "fiction_text": residence.EXPLANATIONS[fiction],
         "certificates": case.fiktion_certificates.all(),
         "document_requests": case.document_requests.all(),
-        "preview": communication.preview(case),
+        "preview": transparency.preview(case),
         "note_form": NoteForm(),
         "message_form": MessageForm(),
         "flags_form": FlagsForm(
             initial={
                 "stay_at_stake": case.stay_at_stake,
                 "discretionary": case.discretionary,
-                "permit_expires_on": case.permit_expires_on,
             }
         ),
         "review_form": ReviewForm(),
@@ -150,7 +155,9 @@ def detail(request, pk):
     return render(request, "cases/detail.html", context)
 
 
-def _page(case, form, heading, submit):
+def _page(request, case, form, heading, submit):
+    """The context of a form page about ``case``; the page shows the case, so it is logged as a read."""
+    record_read(request, case, purpose=f"case form: {request.resolver_match.url_name}")
     return {"case": case, "form": form, "heading": heading, "submit": submit}
 
 
@@ -168,14 +175,7 @@ def take_transition(request, pk, name):
     form = TransitionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        if name == "documents_received":
-            services.documents_received(case, request.user, note=note)
-        elif name == "finalise":
-            services.finalise(case, request.user)
-        elif name == "submit_for_approval":
-            services.submit_for_approval(case, request.user)
-        else:
-            services.transition(case, name, request.user, note=note)
+        services.take(case, name, request.user, note=note)
     except CaseError as exc:
         return _error(request, exc.message, exc.errors, status=409)
     messages.success(request, _("Done: %(label)s") % {"label": t.label})
@@ -247,13 +247,7 @@ def request_documents(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.request_documents(
-                    case,
-                    request.user,
-                    items=form.cleaned_data["items"],
-                    note=form.cleaned_data["note"],
-                    deadline=form.cleaned_data["deadline"],
-                )
+                services.take(case, "request_documents", request.user, **form.cleaned_data)
             except CaseError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -262,10 +256,12 @@ def request_documents(request, pk):
         return render(
             request,
             "cases/request_documents.html",
-            _page(case, form, _("Request documents"), _("Send request")),
+            _page(request, case, form, _("Request documents"), _("Send request")),
             status=400,
         )
-    return render(request, "cases/request_documents.html", _page(case, form, _("Request documents"), _("Send request")))
+    return render(
+        request, "cases/request_documents.html", _page(request, case, form, _("Request documents"), _("Send request"))
+    )
 
 
 @desk_view("cases.work")
@@ -273,8 +269,12 @@ def decision(request, pk):
     case = _case(request, pk)
     if case.status not in (workflow.Status.IN_REVIEW, workflow.Status.DECISION_DRAFTED):
         return _error(request, _("A decision can only be drafted while the case is in review."), status=409)
-    start, end = services.proposed_validity(case)
     current = services.current_decision(case)
+    start, end = services.proposed_validity(
+        case,
+        legal_basis=current.legal_basis if current else None,
+        sponsor_until=current.sponsor_title_expires_on if current else None,
+    )
     initial = {"legal_basis": case.anliegen.legal_basis, "valid_from": start, "valid_to": end, "outcome": "grant"}
     if current is not None:
         initial.update(
@@ -290,15 +290,18 @@ def decision(request, pk):
                     "reasoning",
                     "plain_explanation",
                     "ends_stay",
+                    "sponsor_title_expires_on",
                 )
             }
         )
-    form = DecisionForm(request.POST or None, initial=initial)
-    context = {**_page(case, form, _("Decision"), _("Save draft")), "proposed_to": end, "current": current}
+    form = DecisionForm(request.POST or None, initial=initial, sponsor=case.anliegen.not_beyond_sponsor)
+    context = {**_page(request, case, form, _("Decision"), _("Save draft")), "proposed_to": end, "current": current}
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.draft_decision(case, request.user, **form.cleaned_data)
+                with transaction.atomic():  # the draft and what other rooms record with it (cases/drafting.py)
+                    drafted = services.draft_decision(case, request.user, **form.cleaned_data)
+                    drafting.drafted(request, case, drafted)
             except CaseError as exc:
                 form.add_error(None, exc.message)
                 for error in exc.errors:
@@ -317,145 +320,16 @@ def review(request, pk):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _error(request, _("Choose approve or return."))
+    approving = form.cleaned_data["action"] == "approve"
     try:
-        if form.cleaned_data["action"] == "approve":
-            services.approve(case, request.user, comment=form.cleaned_data["comment"])
-            messages.success(request, _("The decision was approved and the notice sent."))
-        else:
-            services.return_draft(case, request.user, form.cleaned_data["comment"])
-            messages.success(request, _("The draft was returned with your comments."))
+        services.take(case, "approve" if approving else "return_draft", request.user, note=form.cleaned_data["comment"])
     except CaseError as exc:
         return _error(request, exc.message, exc.errors, status=409)
+    if approving:
+        messages.success(request, _("The decision was approved and the notice sent."))
+    else:
+        messages.success(request, _("The draft was returned with your comments."))
     return _back(pk)
-
-
-@desk_view("cases.work")
-def fiktion(request, pk):
-    from willkommen.letters.services import LetterError, issue_fiktion
-
-    case = _case(request, pk)
-    if case.is_final or case.status == workflow.Status.DECIDED:
-        return _error(request, _("A certificate is only issued while the application is open."), status=409)
-    initial = {"paragraph": case.fiction_paragraph or "81_3_1"}
-    form = FiktionForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                certificate, letter = issue_fiktion(case, request.user, **form.cleaned_data)
-            except LetterError as exc:
-                form.add_error(None, exc.message)
-            else:
-                services.add_entry(
-                    case,
-                    "letter",
-                    actor=request.user,
-                    text=letter.title,
-                    data={"letter": letter.pk, "serial": certificate.serial},
-                )
-                messages.success(request, _("Certificate %(serial)s issued.") % {"serial": certificate.serial})
-                return _back(pk)
-        return render(
-            request,
-            "cases/fiktion.html",
-            _page(case, form, _("Certificate of continued residence"), _("Issue certificate")),
-            status=400,
-        )
-    return render(
-        request,
-        "cases/fiktion.html",
-        _page(case, form, _("Certificate of continued residence"), _("Issue certificate")),
-    )
-
-
-@desk_view("cases.work")
-@require_POST
-def extend_fiktion(request, pk, certificate_id):
-    from willkommen.letters.services import LetterError
-    from willkommen.letters.services import extend_fiktion as extend
-
-    case = _case(request, pk)
-    certificate = case.fiktion_certificates.filter(pk=certificate_id).first()
-    if certificate is None:
-        raise Http404
-    form = ExtendForm(request.POST)
-    if not form.is_valid():
-        return _error(request, _("Give the new end date."), [e for errs in form.errors.values() for e in errs])
-    try:
-        certificate, letter = extend(certificate, request.user, valid_until=form.cleaned_data["valid_until"])
-    except LetterError as exc:
-        return _error(request, exc.message, status=409)
-    services.add_entry(case, "letter", actor=request.user, text=letter.title, data={"letter": letter.pk})
-    return _back(pk)
-
-
-@desk_view("desk")
-def letter_pdf(request, pk, letter_id):
-    from willkommen.letters.models import Letter
-
-    case = _case(request, pk)
-    letter = Letter.objects.filter(authority=request.authority, case=case, pk=letter_id).first()
-    if letter is None:
-        raise Http404
-    record(
-        authority=request.authority,
-        action="read",
-        person_id=case.person_id,
-        obj=letter,
-        request=request,
-        purpose="letter",
-    )
-    return FileResponse(
-        letter.file.open("rb"), content_type="application/pdf", filename=f"{letter.kind}-{case.number}.pdf"
-    )
-
-
-@desk_view("cases.work")
-def transfer(request, pk):
-    from .transfer import transfer_case
-
-    case = _case(request, pk)
-    if not workflow.allowed(case.status, "transfer"):
-        return _error(request, _("This case cannot be transferred in its current state."), status=409)
-    form = TransferForm(request.POST or None, exclude=request.authority)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                new_case = transfer_case(
-                    case, form.cleaned_data["authority"], request.user, reason=form.cleaned_data["reason"]
-                )
-            except CaseError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Handed over as %(number)s.") % {"number": new_case.number})
-                return _back(pk)
-        return render(
-            request,
-            "cases/transfer.html",
-            _page(case, form, _("Transfer to another authority"), _("Transfer")),
-            status=400,
-        )
-    return render(request, "cases/transfer.html", _page(case, form, _("Transfer to another authority"), _("Transfer")))
-
-
-@desk_view("cases.work")
-def export(request, pk):
-    from .transfer import xauslaender_export
-
-    case = _case(request, pk)
-    record(
-        authority=request.authority,
-        action="read",
-        person_id=case.person_id,
-        obj=case,
-        request=request,
-        purpose="export",
-    )
-    response = HttpResponse(
-        json.dumps(xauslaender_export(case), ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{case.number}-xauslaender.json"'
-    return response
 
 
 @desk_view("cases.assign")
@@ -485,11 +359,153 @@ def team(request):
         status = 400
     else:
         status = 200
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    record(authority=authority, action="read", request=request, purpose="team queue")
+    with heavy_reads():  # queue count and workload counts from the replica when there is one
+        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        workload = list(selectors.workload(authority, team_ids))
+    record_read(request, *page.object_list, purpose="team queue")
     return render(
         request,
         "cases/team.html",
-        {"page": page, "workload": selectors.workload(authority, team_ids), "form": form, "staff": staff},
+        {"page": page, "workload": workload, "form": form, "staff": staff},
         status=status,
+    )
+
+
+OPENED_KEY = "cases:opened:{pk}"
+
+
+PREFILL = ("anliegen", "source", "received_on", "origin")
+
+
+def _open_page(request, form, person, people, search_form, status=200, questions=None, anliegen=None):
+    from urllib.parse import urlencode
+
+    prefill = {key: request.GET[key] for key in PREFILL if request.GET.get(key)}
+    return render(
+        request,
+        "cases/open.html",
+        {
+            "form": form,
+            "person": person,
+            "people": people,
+            "search_form": search_form,
+            "can_create_person": request.user.can("clients.edit"),
+            "prefill_query": urlencode(prefill),
+            "questions": questions or [],
+            "question_anliegen": anliegen,
+        },
+        status=status,
+    )
+
+
+def _question_anliegen(request, raw):
+    """The Anliegen whose checklist questions the form asks (the chosen or prefilled one), or None."""
+    from willkommen.catalogue.selectors import anliegen_list
+
+    if not raw or not str(raw).isdigit():
+        return None
+    return anliegen_list(request.authority).filter(pk=int(raw)).prefetch_related("questions__texts").first()
+
+
+def _questions(anliegen, answers=None):
+    from django.utils import translation
+
+    from willkommen.catalogue.checklist import question_rows
+
+    return question_rows(anliegen, translation.get_language(), answers) if anliegen else []
+
+
+@desk_view("cases.open")
+def open_new(request):
+    """Open a case at the desk: find the person, then Anliegen, way in, arrival date and declared title.
+    The form's one-time key makes a double click open one case."""
+    import uuid
+
+    from willkommen.clients.visibility import visible_persons
+
+    from . import intake
+    from .forms import OpenCaseForm, PersonSearchForm
+
+    persons = visible_persons(request.user, request.authority, Resource.PERSON)
+    raw_person = request.POST.get("person") if request.method == "POST" else request.GET.get("person")
+    person = None
+    if raw_person:
+        try:
+            person = persons.filter(pk=int(raw_person)).first()
+        except (TypeError, ValueError):
+            return _error(request, _("This person does not exist."), status=404)
+        if person is None:
+            raise Http404
+    search_form = PersonSearchForm(request.GET if not person and request.GET else None)
+    people = []
+    if search_form.is_bound:
+        if not search_form.is_valid():
+            return _open_page(request, None, None, [], search_form, status=400)
+        from willkommen.clients.selectors import search as search_persons
+
+        q, born = search_form.cleaned_data["q"], search_form.cleaned_data["born"]
+        if q or born:
+            qs = persons.filter(pk__in=search_persons(request.authority, q).values("pk"))
+            if born:
+                qs = qs.filter(date_of_birth=born)
+            people = list(qs.order_by("family_name", "given_names", "pk")[:50])
+            record_read(request, *people, action="search", purpose="open a case: person search", detail=q)
+    if person is None:
+        return _open_page(request, None, None, people, search_form)
+
+    record_read(request, person, purpose="open a case")
+    if request.method != "POST":
+        initial = {"person": person.pk, "idempotency_key": uuid.uuid4()}
+        initial.update({key: request.GET[key] for key in PREFILL if request.GET.get(key)})
+        form = OpenCaseForm(authority=request.authority, initial=initial)
+        anliegen = _question_anliegen(request, request.GET.get("anliegen"))
+        return _open_page(request, form, person, [], search_form, questions=_questions(anliegen), anliegen=anliegen)
+    from willkommen.catalogue.checklist import InvalidAnswers, parse_answers
+
+    form = OpenCaseForm(request.POST, authority=request.authority)
+    anliegen = _question_anliegen(request, request.POST.get("anliegen"))
+    raw_answers = {key[2:]: value for key, value in request.POST.items() if key.startswith("q_")}
+    page = {"questions": _questions(anliegen, raw_answers), "anliegen": anliegen}
+    if not form.is_valid():
+        return _open_page(request, form, person, [], search_form, status=400, **page)
+    data = form.cleaned_data
+    try:
+        answers = parse_answers(data["anliegen"].questions.all(), raw_answers)
+    except InvalidAnswers as exc:
+        for error in exc.errors:
+            form.add_error(None, error)
+        return _open_page(request, form, person, [], search_form, status=400, **page)
+    try:
+        case, code = intake.open_at_desk(
+            request.authority,
+            request.user,
+            person=person,
+            anliegen=data["anliegen"],
+            source=data["source"],
+            received_on=data["received_on"],
+            title_kind=data["title_kind"],
+            title_valid_to=data["title_valid_to"],
+            answers=answers,
+            origin=data["origin"],
+            idempotency_key=str(data["idempotency_key"]),
+        )
+    except intake.IntakeRefused as exc:
+        form.add_error(None, str(exc))
+        return _open_page(request, form, person, [], search_form, status=400, **page)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _open_page(request, form, person, [], search_form, status=400, **page)
+    if code:
+        request.session[OPENED_KEY.format(pk=case.pk)] = code
+        messages.success(
+            request, _("Case %(number)s opened. The receipt goes to the client.") % {"number": case.number}
+        )
+    else:
+        messages.info(request, _("This case was already opened (the form was sent twice)."))
+    if visible_cases(request.user, request.authority).filter(pk=case.pk).exists():
+        return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/opened.html",
+        {"case": case, "access_code": request.session.pop(OPENED_KEY.format(pk=case.pk), None)},
     )

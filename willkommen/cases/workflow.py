@@ -1,8 +1,14 @@
-"""The case workflow as ONE table: states, the allowed transitions, who may take each and what each triggers.
+"""The case workflow as ONE table: states, the allowed transitions, who may take each and what each does.
 
 Views, the API, the services and the tests all read this table; nothing else decides whether a
-status change is allowed. ``guard`` names a condition the service checks on top of the table
-(e.g. a decision that needs a second pair of eyes cannot be finalised by the drafter).
+status change is allowed or what it sets off. ``transitions.take`` carries a transition out:
+capability, source state and ``guard`` (a condition on top of the table, ``guards.py``; e.g. a
+decision that needs a second pair of eyes cannot be finalised by the drafter), then the status, the
+timeline and the ``effects`` in the order named here (``effects.py`` maps each name to a function:
+the clock, letters, notices to the client from the template store, decisions, transfer).
+
+A new case event is one row here (and, where it needs one, an effect in ``effects.py`` and a text in
+messaging's template store).
 """
 
 from dataclasses import dataclass, field
@@ -50,7 +56,7 @@ class Transition:
     target: str
     capability: str
     label: str
-    triggers: tuple = field(default=())
+    effects: tuple = field(default=())
     guard: str = ""
     needs_form: bool = False  # taken through its own page (request documents, decision) rather than one button
 
@@ -63,7 +69,7 @@ TRANSITIONS = [
         Status.DOCUMENTS_REQUESTED,
         "cases.work",
         _("Request documents"),
-        triggers=("stop_clock", "letter:request_documents", "message_client"),
+        effects=("stop_clock", "letter:request_documents", "notice:document_request"),
         needs_form=True,
     ),
     Transition(
@@ -72,14 +78,17 @@ TRANSITIONS = [
         Status.IN_REVIEW,
         "cases.work",
         _("Documents received"),
-        triggers=("restart_clock",),
+        effects=("restart_clock",),
     ),
+    # Taken by the partners room's requests to other authorities (partners/requests.py): the first open
+    # request opens the wait, the answer to the last one closes it; the clock stops per recipient type.
     Transition(
         "ask_other_authority",
-        frozenset({Status.IN_REVIEW}),
+        frozenset({Status.RECEIVED, Status.IN_REVIEW}),
         Status.WAITING_OTHER_AUTHORITY,
         "cases.work",
         _("Wait for another authority"),
+        needs_form=True,
     ),
     Transition(
         "other_authority_answered",
@@ -87,6 +96,7 @@ TRANSITIONS = [
         Status.IN_REVIEW,
         "cases.work",
         _("Other authority answered"),
+        needs_form=True,
     ),
     Transition(
         "draft_decision",
@@ -94,7 +104,7 @@ TRANSITIONS = [
         Status.DECISION_DRAFTED,
         "cases.work",
         _("Draft decision"),
-        triggers=("decision:draft",),
+        effects=("decision:draft",),
         needs_form=True,
     ),
     Transition(
@@ -110,6 +120,7 @@ TRANSITIONS = [
         Status.AWAITING_APPROVAL,
         "cases.work",
         _("Submit for approval"),
+        effects=("decision:awaiting",),
         guard="needs_approval",
     ),
     Transition(
@@ -118,7 +129,7 @@ TRANSITIONS = [
         Status.DECIDED,
         "cases.work",
         _("Finalise decision"),
-        triggers=("decision:final", "letter:decision", "message_client"),
+        effects=("decision:final", "residence", "letter:decision", "notice:decision_notice"),
         guard="no_approval_needed",
     ),
     Transition(
@@ -127,7 +138,7 @@ TRANSITIONS = [
         Status.DECIDED,
         "cases.approve",
         _("Approve decision"),
-        triggers=("decision:approved", "letter:decision", "message_client"),
+        effects=("decision:approved", "residence", "letter:decision", "notice:decision_notice"),
         guard="not_drafter",
         needs_form=True,
     ),
@@ -137,7 +148,7 @@ TRANSITIONS = [
         Status.DECISION_DRAFTED,
         "cases.approve",
         _("Return with comments"),
-        triggers=("decision:returned",),
+        effects=("decision:returned",),
         guard="not_drafter",
         needs_form=True,
     ),
@@ -156,7 +167,7 @@ TRANSITIONS = [
         Status.TRANSFERRED,
         "cases.work",
         _("Transfer to another authority"),
-        triggers=("transfer", "export:xauslaender"),
+        effects=("transfer",),
         needs_form=True,
     ),
     Transition(

@@ -5,7 +5,16 @@ import pytest
 from willkommen.core.testing import make_staff
 
 
-def make_anliegen(authority, slug="study", *, complexity="simple", discretionary=False, legal_basis="§ 16b AufenthG"):
+def make_anliegen(
+    authority,
+    slug="study",
+    *,
+    complexity="simple",
+    discretionary=False,
+    legal_basis="§ 16b AufenthG",
+    residence_kind="title",
+    **fields,
+):
     from willkommen.catalogue.models import Anliegen, AnliegenText, ChecklistItem, ChecklistItemText
 
     anliegen = Anliegen.objects.create(
@@ -18,6 +27,8 @@ def make_anliegen(authority, slug="study", *, complexity="simple", discretionary
         interim_answer_days=None if complexity == "simple" else 14,
         longest_validity_months=24,
         discretionary=discretionary,
+        residence_kind=residence_kind,
+        **fields,
     )
     for language, title in [
         ("de", "Aufenthaltserlaubnis zum Studium"),

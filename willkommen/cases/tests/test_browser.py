@@ -12,7 +12,8 @@ from .conftest import make_anliegen, make_person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, base, user):
+def sign_in(page, base, user, lands="/desk/"):
+    """Sign ``user`` in at the desk; ``lands``: the page the desk sends them to (a partner's is the portal)."""
     page.goto(f"{base}/desk/")
     page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
@@ -20,7 +21,7 @@ def sign_in(page, base, user):
     page.wait_for_url("**/desk/login/verify/**")
     page.locator("#id_token").fill(totp_now(TOTPDevice.objects.get(user=user)))
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{base}/desk/")
+    page.wait_for_url(f"{base}{lands}")
 
 
 def sign_out(page):
@@ -100,7 +101,7 @@ def test_casework_from_queue_to_approved_decision(browser, live_server, authorit
     letter = case.letters.get(kind="decision")
     assert letter.languages == "de+ar" and letter.efile_document_id
     assert Document.objects.filter(pk=letter.efile_document_id, case=case).exists()
-    assert outbox[-1]["template_key"] == "cases.decision" and outbox[-1]["language"] == "ar"
+    assert outbox[-1]["template_key"] == "decision_notice" and outbox[-1]["language"] == "ar"
     response = page.request.get(f"{base}/desk/cases/{case.pk}/letters/{letter.pk}/")
     assert response.body().startswith(b"%PDF")
 

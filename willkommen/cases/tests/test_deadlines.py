@@ -18,9 +18,21 @@ def test_simple_target_is_14_calendar_days():
     assert d.due_date(date(2026, 3, 2), "simple") == date(2026, 3, 16)
 
 
-def test_complex_target_is_90_days_and_anliegen_override_wins():
-    assert d.due_date(date(2026, 3, 2), "complex") == date(2026, 6, 1)  # 2026-05-31 is a Sunday
+def test_complex_target_is_3_calendar_months_and_anliegen_override_wins():
+    assert d.due_date(date(2026, 3, 2), "complex") == date(2026, 6, 2)  # not 90 days (31 May, a Sunday)
     assert d.due_date(date(2026, 3, 2), "complex", override_days=30) == date(2026, 4, 1)
+    assert d.due_date(date(2026, 3, 2), "simple", override_months=3) == date(2026, 6, 2)
+    assert d.due_date(date(2026, 3, 2), "complex", override_days=30, override_months=1) == date(2026, 4, 2)
+
+
+def test_calendar_months_end_at_the_end_of_a_shorter_month():
+    assert d.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert d.add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)  # leap year
+    assert d.add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    assert d.add_months(date(2026, 8, 31), 1) == date(2026, 9, 30)
+    assert d.add_months(date(2026, 3, 15), 12) == date(2027, 3, 15)
+    assert d.due_date(date(2026, 12, 1), "complex") == date(2027, 3, 1)
+    assert d.due_date(date(2026, 11, 30), "complex") == date(2027, 3, 1)  # Sun 28 Feb moves to Monday
 
 
 def test_end_on_saturday_moves_to_monday():
@@ -100,10 +112,12 @@ def test_urgency_order():
 def test_due_date_is_a_working_day_never_before_target_and_pauses_push_it(received, complexity, pause_len):
     base = d.due_date(received, complexity, holidays=BY)
     assert d.is_working_day(base, BY)
-    assert base >= received + timedelta(days=d.TARGET_DAYS[complexity])
-    assert (base - (received + timedelta(days=d.TARGET_DAYS[complexity]))).days <= 5
+    target = d.target_date(received, complexity)
+    assert target == (d.add_months(received, 3) if complexity == "complex" else received + timedelta(days=14))
+    assert base >= target
+    assert (base - target).days <= 5
     paused = d.due_date(
         received, complexity, pauses=[Pause(received, received + timedelta(days=pause_len))], holidays=BY
     )
     assert paused >= base
-    assert paused >= received + timedelta(days=d.TARGET_DAYS[complexity] + pause_len)
+    assert paused >= target + timedelta(days=pause_len)

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from willkommen.cases import communication, services
+from willkommen.cases import services, transparency
 from willkommen.cases.models import AutoMessage
 from willkommen.core.testing import make_staff
 
@@ -46,7 +46,7 @@ def test_parallel_job_runs_send_the_interim_answer_once(authority, team, outbox)
         team=team,
         received_at=timezone.now() - dt.timedelta(days=20),
     )
-    results, errors = _in_threads(lambda: communication.send_auto_message(case, timezone.localdate()), n=4)
+    results, errors = _in_threads(lambda: transparency.send_auto_message(case, timezone.localdate()), n=4)
     assert not errors
     assert sorted(r for r in results if r) == ["interim"]
     assert AutoMessage.objects.filter(case=case).count() == 1
@@ -80,3 +80,34 @@ def test_two_approvers_at_once_decide_once(authority, team, caseworker, outbox):
     results, errors = _in_threads(approve)
     assert len(results) == 1 and len(errors) == 1
     assert case.letters.filter(kind="decision").count() == 1
+
+
+def test_two_desk_submits_at_once_open_one_case_and_one_receipt(authority, team, caseworker):
+    import uuid
+
+    from willkommen.cases.intake import open_at_desk
+    from willkommen.cases.models import Case, CaseSource
+    from willkommen.messaging.models import Message
+
+    anliegen = make_anliegen(authority, "renewal")
+    person = make_person(authority)
+    key = str(uuid.uuid4())
+
+    def submit():
+        case, code = open_at_desk(
+            authority,
+            caseworker,
+            person=person,
+            anliegen=anliegen,
+            source=CaseSource.LETTER,
+            received_on=timezone.localdate() - dt.timedelta(days=2),
+            idempotency_key=key,
+        )
+        return case.pk, code
+
+    results, errors = _in_threads(submit, n=4)
+    assert not errors, errors
+    assert len({pk for pk, _code in results}) == 1
+    assert len([code for _pk, code in results if code]) == 1  # the code is handed out once
+    assert Case.objects.filter(person=person).count() == 1
+    assert Message.objects.filter(person=person, template_key="receipt").count() == 1

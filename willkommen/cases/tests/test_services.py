@@ -204,7 +204,7 @@ def test_second_person_approves_and_letter_goes_out(authority, team, person, cas
     assert decision.state == DecisionState.FINAL
     letter = case.letters.get(kind="decision")
     assert letter.languages == "de+ar"
-    assert outbox[-1]["attachments"] and outbox[-1]["template_key"] == "cases.decision"
+    assert outbox[-1]["attachments"] and outbox[-1]["template_key"] == "decision_notice"
 
 
 def test_return_with_comments_goes_back_to_the_drafter(authority, team, person, caseworker, team_lead):
@@ -235,7 +235,8 @@ def test_bulk_reassign(open_a_case, caseworker, team_lead, second_caseworker):
 
 
 def test_transfer_records_both_sides_and_exports(authority, other_authority, open_a_case, caseworker):
-    from willkommen.cases.transfer import transfer_case, xauslaender_export
+    from willkommen.cases.services import transfer_case
+    from willkommen.cases.transfer import xauslaender_export
 
     case = open_a_case()
     with pytest.raises(CaseError):
@@ -254,14 +255,6 @@ def test_transfer_records_both_sides_and_exports(authority, other_authority, ope
     assert export["antrag"]["aktenzeichen"] == case.number
     for key in ("person", "aufenthalt", "antrag", "entscheidung"):
         assert key in export
-
-
-def test_fiction_paragraph_shown_when_applied_before_expiry(open_a_case):
-    case = open_a_case()
-    case.permit_expires_on = timezone.localdate() + dt.timedelta(days=10)
-    assert case.fiction_paragraph == "81_4"
-    case.permit_expires_on = timezone.localdate() - dt.timedelta(days=10)
-    assert case.fiction_paragraph == ""
 
 
 def test_note_validation(open_a_case, caseworker):
@@ -309,7 +302,7 @@ def test_transfer_hands_the_file_over_and_archives_it_here(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from willkommen.cases.transfer import transfer_case
+    from willkommen.cases.services import transfer_case
     from willkommen.efile import services as efile_services
     from willkommen.efile.models import Document, FileState, PersonFile
     from willkommen.efile.tests.conftest import pdf_bytes

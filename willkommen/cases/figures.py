@@ -1,0 +1,301 @@
+"""Casework figures as SQL aggregates: cases in and out, backlog, processing times against the
+targets, automatic messages on time, stopped clocks, four eyes, outcomes and transfers.
+
+Every function takes a ``Scope`` (the cases a user may see, narrowed by the filters, and the period)
+and runs a fixed number of queries, whatever the amount of data. Percentiles use PostgreSQL's
+``percentile_cont``; SQLite has none, so there the durations are read with one ``values_list`` and
+interpolated in Python the same way (linear between closest ranks, as ``percentile_cont``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Case as Choose
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from willkommen.core.stats import spread
+
+from . import workflow
+from .models import AutoMessage, Decision, DecisionState, DocumentRequest, TimelineEntry, TimelineKind
+
+# Age bands of the backlog, in days since arrival: (key, lowest, highest or None).
+AGE_BANDS = [("0-14", 0, 14), ("15-30", 15, 30), ("31-90", 31, 90), ("91+", 91, None)]
+ENDED_WITHOUT_DECISION = (workflow.Status.TRANSFERRED, workflow.Status.WITHDRAWN, workflow.Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class Scope:
+    cases: object  # a Case queryset: what the user may see, narrowed by team, Anliegen, location
+    start: dt.date
+    end: dt.date  # inclusive
+    authority_id: int | None = None
+
+    @property
+    def since(self):
+        return _midnight(self.start)
+
+    @property
+    def until(self):
+        return _midnight(self.end + dt.timedelta(days=1))
+
+
+def _midnight(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _ended_at():
+    """When a case left the backlog: its decision, or the transition that ended it without one."""
+    last_end = (
+        TimelineEntry.objects.filter(
+            authority_id=OuterRef("authority_id"),
+            case=OuterRef("pk"),
+            kind=TimelineKind.TRANSITION,
+            to_status__in=ENDED_WITHOUT_DECISION,
+        )
+        .order_by("at")
+        .values("at")[:1]
+    )
+    # Only the few cases that ended without a decision look at their timeline (one index lookup each).
+    return Coalesce(
+        F("decided_at"),
+        Choose(When(status__in=ENDED_WITHOUT_DECISION, then=Subquery(last_end))),
+    )
+
+
+def flow(scope: Scope):
+    """Cases in and out per day of the period, and the backlog at the end of each day (4 queries)."""
+    cases = scope.cases.order_by()
+    ended = cases.annotate(ended_at=_ended_at())
+    before = ended.aggregate(
+        received=Count("pk", filter=Q(received_at__lt=scope.since)),
+        ended=Count("pk", filter=Q(ended_at__lt=scope.since)),
+    )
+    arrivals = dict(
+        cases.filter(received_at__gte=scope.since, received_at__lt=scope.until)
+        .annotate(day=TruncDate("received_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    departures = dict(
+        ended.filter(ended_at__gte=scope.since, ended_at__lt=scope.until)
+        .annotate(day=TruncDate("ended_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    decided = cases.filter(decided_at__gte=scope.since, decided_at__lt=scope.until).count()
+    backlog = before["received"] - before["ended"]
+    days = []
+    day = scope.start
+    while day <= scope.end:
+        arrived, left = arrivals.get(day, 0), departures.get(day, 0)
+        backlog += arrived - left
+        days.append({"day": day, "in": arrived, "out": left, "backlog": backlog})
+        day += dt.timedelta(days=1)
+    return {
+        "in": sum(arrivals.values()),
+        "out": sum(departures.values()),
+        "decided": decided,
+        "backlog_start": before["received"] - before["ended"],
+        "backlog_end": backlog,
+        "per_day": days,
+    }
+
+
+def backlog_by_age(scope: Scope):
+    """Cases open at the end of the period by days since arrival, and how many of them wait for
+    documents (clock stopped) (1 query)."""
+    end = scope.until
+    open_then = (
+        scope.cases.order_by()
+        .annotate(ended_at=_ended_at())
+        .filter(received_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
+    )
+    aggregates = {}
+    for key, low, high in AGE_BANDS:
+        condition = Q(received_at__lte=end - dt.timedelta(days=low))
+        if high is not None:
+            condition &= Q(received_at__gt=end - dt.timedelta(days=high + 1))
+        aggregates[key] = Count("pk", filter=condition)
+    aggregates["clock_stopped"] = Count(
+        "pk", filter=Q(clock_stopped_on__isnull=False, clock_stopped_on__lt=scope.end + dt.timedelta(days=1))
+    )
+    counts = open_then.aggregate(**aggregates)
+    return {
+        "bands": [{"band": key, "count": counts[key]} for key, _low, _high in AGE_BANDS],
+        "clock_stopped": counts["clock_stopped"],
+    }
+
+
+def _authority_id(scope):
+    return scope.authority_id
+
+
+def _decided_in(scope):
+    return scope.cases.order_by().filter(decided_at__gte=scope.since, decided_at__lt=scope.until)
+
+
+def processing(scope: Scope):
+    """Arrival to decision in days (median, p90) overall and per complexity class, and the share
+    decided by the due date the deadline code set (``Case.due_on``: 14 days / 3 months, pauses,
+    holidays) (3 queries)."""
+    decided = _decided_in(scope)
+    overall = spread(decided, "decided_at", "received_at", unit=86400)[None]
+    by_class = spread(decided, "decided_at", "received_at", unit=86400, group="anliegen__complexity")
+    on_time = decided.annotate(decision_day=TruncDate("decided_at")).aggregate(
+        with_due=Count("pk", filter=Q(due_on__isnull=False)),
+        on_time=Count("pk", filter=Q(due_on__isnull=False, decision_day__lte=F("due_on"))),
+    )
+    return {
+        "overall": overall,
+        "by_class": by_class,
+        "with_due": on_time["with_due"],
+        "on_time": on_time["on_time"],
+        "on_time_share": (on_time["on_time"] / on_time["with_due"]) if on_time["with_due"] else None,
+    }
+
+
+def messages(scope: Scope, today: dt.date | None = None):
+    """Interim answers and status messages whose due date fell in the period: sent, sent by the due
+    date, and still missing (open cases past the due date) (2 queries)."""
+    today = today or timezone.localdate()
+    sent = dict.fromkeys(("interim", "status"))
+    rows = (
+        AutoMessage.objects.filter(authority_id=_authority_id(scope), case__in=scope.cases.order_by().values("pk"))
+        .filter(due_on__gte=scope.start, due_on__lte=scope.end)
+        .annotate(sent_day=TruncDate("sent_at"))
+        .values("kind")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(sent_day__lte=F("due_on"))))
+        .order_by()
+    )
+    for row in rows:
+        sent[row["kind"]] = row
+    last = min(scope.end, today - dt.timedelta(days=1))
+    missing = (
+        scope.cases.order_by()
+        .filter(status__in=sorted(workflow.OPEN))
+        .aggregate(
+            interim=Count("pk", filter=Q(interim_due_on__gte=scope.start, interim_due_on__lte=last)),
+            status=Count("pk", filter=Q(status_message_due_on__gte=scope.start, status_message_due_on__lte=last)),
+        )
+    )
+    result = {}
+    for kind in ("interim", "status"):
+        row = sent[kind] or {"n": 0, "on_time": 0}
+        due = row["n"] + missing[kind]
+        result[kind] = {
+            "due": due,
+            "sent": row["n"],
+            "on_time": row["on_time"],
+            "missing": missing[kind],
+            "on_time_share": (row["on_time"] / due) if due else None,
+        }
+    return result
+
+
+def clock(scope: Scope):
+    """Days the clock stood still for the cases decided in the period, and requests for documents
+    made in the period (2 queries)."""
+    paused = _decided_in(scope).aggregate(
+        days=Coalesce(Sum("paused_days"), 0), cases=Count("pk", filter=Q(paused_days__gt=0)), decided=Count("pk")
+    )
+    requests = DocumentRequest.objects.filter(
+        authority_id=_authority_id(scope),
+        case__in=scope.cases.order_by().values("pk"),
+        requested_at__gte=scope.since,
+        requested_at__lt=scope.until,
+    ).count()
+    return {
+        "days": paused["days"],
+        "cases": paused["cases"],
+        "mean_days": (paused["days"] / paused["decided"]) if paused["decided"] else None,
+        "requests": requests,
+    }
+
+
+def four_eyes(scope: Scope):
+    """Final decisions of the cases decided in the period: how many needed a second approver, and the
+    time from draft to approval in hours (median, p90) (2 queries)."""
+    finals = Decision.objects.filter(
+        authority_id=_authority_id(scope), case__in=_decided_in(scope).values("pk"), state=DecisionState.FINAL
+    )
+    counts = finals.order_by().aggregate(total=Count("pk"), needing=Count("pk", filter=Q(needs_approval=True)))
+    approved = finals.filter(needs_approval=True, approved_at__isnull=False)
+    turnaround = spread(approved, "approved_at", "drafted_at", unit=3600)[None]
+    return {
+        "decisions": counts["total"],
+        "needing": counts["needing"],
+        "share": (counts["needing"] / counts["total"]) if counts["total"] else None,
+        "turnaround": turnaround,
+    }
+
+
+def outcomes(scope: Scope):
+    """Final decisions per Anliegen and outcome for the cases decided in the period (1 query):
+    ``{anliegen_id: {outcome: count}}``."""
+    rows = (
+        Decision.objects.filter(
+            authority_id=_authority_id(scope), case__in=_decided_in(scope).values("pk"), state=DecisionState.FINAL
+        )
+        .values("case__anliegen_id", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result = defaultdict(dict)
+    for row in rows:
+        result[row["case__anliegen_id"]][row["outcome"]] = row["n"]
+    return dict(result)
+
+
+def transfers(scope: Scope):
+    """Cases handed to another authority in the period, and cases received from one (1 query)."""
+    counts = (
+        scope.cases.order_by()
+        .annotate(ended_at=_ended_at())
+        .aggregate(
+            out=Count(
+                "pk",
+                filter=Q(status=workflow.Status.TRANSFERRED, ended_at__gte=scope.since, ended_at__lt=scope.until),
+            ),
+            received=Count(
+                "pk", filter=Q(source="transfer", received_at__gte=scope.since, received_at__lt=scope.until)
+            ),
+        )
+    )
+    return {"out": counts["out"], "in": counts["received"]}
+
+
+def casework(scope: Scope, today: dt.date | None = None):
+    """All casework figures for ``scope`` (a fixed number of queries)."""
+    return {
+        "flow": flow(scope),
+        "backlog": backlog_by_age(scope),
+        "processing": processing(scope),
+        "messages": messages(scope, today),
+        "clock": clock(scope),
+        "four_eyes": four_eyes(scope),
+        "outcomes": outcomes(scope),
+        "transfers": transfers(scope),
+    }
+
+
+def scoped_cases(user, authority, *, team=None, anliegen=None, team_ids=None):
+    """The cases ``user`` may see (``permissions.visible_cases``), narrowed by a team, an Anliegen and
+    a set of team ids (the teams at a location)."""
+    from .permissions import visible_cases
+
+    qs = visible_cases(user, authority)
+    if team is not None:
+        qs = qs.filter(team=team)
+    if anliegen is not None:
+        qs = qs.filter(anliegen=anliegen)
+    if team_ids is not None:
+        qs = qs.filter(team_id__in=team_ids)
+    return qs
