@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 from willkommen.catalogue import selectors as catalogue_selectors
 from willkommen.catalogue.checklist import InvalidAnswers, parse_answers
 from willkommen.catalogue.models import Anliegen
-from willkommen.core import ratelimit
-from willkommen.core.api import ObjectJSONParser
+from willkommen.core import ratelimit, serializers
+from willkommen.core.drf import ObjectJSONParser
 from willkommen.efile.uploads import UploadRejected
 
 from . import identity, selectors, services

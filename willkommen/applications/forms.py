@@ -1,12 +1,12 @@
 import datetime as dt
 import re
 
-from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from willkommen.clients.models import Channel
+from willkommen.core import forms
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 

@@ -1,7 +1,6 @@
 """The receipt (Eingangsbestätigung) as PDF and e-mail, in German and the client's language."""
 
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from willkommen.letters.pdf import render_pdf
 
@@ -20,7 +19,7 @@ def receipt_context(case, application, *, access_code=None):
         "sections": selectors.receipt_sections(case, application, languages),
         "team": team,
         "expected_decision": selectors.expected_decision_date(case),
-        "target_days": case.anliegen.target_days,
+        "target_days": selectors.target_days(case),
         "interim_days": case.anliegen.interim_answer_days,
         "anliegen": case.anliegen,
         "person": case.person,
@@ -32,27 +31,37 @@ def render_receipt(case, application, *, access_code=None):
     return render_pdf("applications/receipt_pdf.html", receipt_context(case, application, access_code=access_code))
 
 
+CACHE_SECONDS = 30 * 24 * 3600
+
+
+def client_receipt(case, application, access_code):
+    """The client's receipt (with the access code) as PDF bytes: rendered once, by the receipt job that mails
+    it, and kept in the cache, so the client's download serves it instead of rendering in the request."""
+    from django.core.cache import cache
+
+    key = f"applications:receipt:{application.pk}:{case.pk}:{application.submitted_at:%Y%m%d%H%M%S%f}"
+    content = cache.get(key)
+    if content is None:
+        content = render_receipt(case, application, access_code=access_code)
+        cache.set(key, content, CACHE_SECONDS)
+    return content
+
+
 def receipt_file_name(case):
     return f"Eingangsbestaetigung-{case.number}.pdf"
 
 
-def mail_text(case, application, access_code, status_url):
-    parts = []
-    for language in selectors.receipt_languages(application)[::-1]:
-        with translation.override(language):
-            parts.append(
-                "\n".join(
-                    [
-                        _("We have received your application."),
-                        "",
-                        _("Case number: %(number)s") % {"number": case.number},
-                        _("Access code: %(code)s") % {"code": access_code or "–"},
-                        _("Received on: %(when)s")
-                        % {"when": timezone.localtime(case.received_at).strftime("%d.%m.%Y %H:%M")},
-                        "",
-                        _("The receipt is attached as a PDF. Keep it: it is your proof of the application."),
-                        _("See the state of your case at any time: %(url)s") % {"url": status_url},
-                    ]
-                )
-            )
-    return "\n\n-----\n\n".join(parts)
+def receipt_values(case, access_code, status_url):
+    """The placeholder values of the receipt e-mail (template store key ``receipt``)."""
+    from willkommen.catalogue.selectors import title
+
+    person = case.person
+    return {
+        "name": f"{person.given_names} {person.family_name}".strip(),
+        "authority": case.authority.name,
+        "case_number": case.number,
+        "anliegen": lambda language: title(case.anliegen, language),
+        "date": timezone.localtime(case.received_at),
+        "access_code": access_code,
+        "status_url": status_url,
+    }

@@ -60,7 +60,8 @@ def _entry_type(entry):
 def received_and_missing(case, language):
     """(documents received for the case, checklist entries still missing) – a verified, valid original
     already on the person's file counts as received."""
-    documents = list(documents_for_case(case.authority, case).exclude(document_type="receipt"))
+    # what the client (or the desk for them) handed in – not the office's own letters and receipts
+    documents = list(documents_for_case(case.authority, case).exclude(document_type="receipt").exclude(source="letter"))
     have = {d.document_type for d in documents} | verified_document_types(
         case.authority, case.person, timezone.localdate()
     )
@@ -71,6 +72,30 @@ def received_and_missing(case, language):
         if (e.required and _entry_type(e) not in have) or (e.key in requested and not requested[e.key])
     ]
     return documents, missing
+
+
+def document_request(case, language, missing):
+    """The open request for documents as the client sees it: exactly the items asked for (each with its
+    upload entry, delivered or not), the deadline, the note, and whether the clock stands still – or None.
+    ``missing`` (of :func:`received_and_missing`) loses the requested items, which are shown here instead."""
+    request = _open_request(case)
+    if request is None:
+        return None
+    delivered = open_request_items(case)
+    entries = {e.key: e for e in case_checklist(case, language)}
+    items = [
+        {"key": key, "entry": entries[key], "delivered": delivered.get(key, False)}
+        for key in (request.items or [])
+        if key in entries
+    ]
+    return {
+        "items": items,
+        "open_items": [item for item in items if not item["delivered"]],
+        "deadline": request.deadline,
+        "note": request.note,
+        "requested_at": request.requested_at,
+        "paused_since": case.clock_stopped_on,
+    }
 
 
 def open_request_items(case):
@@ -93,7 +118,16 @@ def expected_decision_date(case):
     the Anliegen's target from the day of arrival."""
     if getattr(case, "due_on", None):
         return case.due_on
-    return timezone.localtime(case.received_at).date() + dt.timedelta(days=case.anliegen.target_days or 14)
+    from willkommen.cases.selectors import processing_target
+
+    return processing_target(case)[0]
+
+
+def target_days(case):
+    """Calendar days from arrival to the processing target ("3 months" counted as calendar months)."""
+    from willkommen.cases.selectors import processing_target
+
+    return processing_target(case)[1]
 
 
 def responsible_team(case):
@@ -109,17 +143,56 @@ def responsible_team(case):
     )
 
 
-def permit_counts_under_81(application):
-    """True when the client said the current permit is still valid on the day of arrival (§ 81 (4))."""
-    if application is None or not application.submitted_at:
-        return False
-    until = (application.personal or {}).get("permit_valid_until")
-    if not until:
-        return False
+def declared_permit_expiry(application):
+    """The expiry of the current permit the client declared online (None when not given or unreadable)."""
+    until = (getattr(application, "personal", None) or {}).get("permit_valid_until")
     try:
-        return dt.date.fromisoformat(until) >= timezone.localtime(application.submitted_at).date()
+        return dt.date.fromisoformat(until) if until else None
     except ValueError:
-        return False
+        return None
+
+
+def application_fiction(application):
+    """The § 81 rule for a submitted online application from what the client declared and the day it
+    arrived (the pure ``cases`` function; the same rule the certificate form proposes)."""
+    from willkommen.cases.selectors import fiction_for
+
+    if application is None or not application.submitted_at:
+        return ""
+    return fiction_for(
+        arrival=timezone.localtime(application.submitted_at).date(),
+        permit_valid_until=declared_permit_expiry(application),
+        anliegen=application.anliegen,
+    )
+
+
+def permit_counts_under_81(application):
+    """True when the client said the current permit is still valid on the day of arrival (§ 81 (4) sentence 1)."""
+    return application_fiction(application) == "81_4_1"
+
+
+def fiction_text(rule):
+    """What § 81 means for the client, in plain words ('' when nothing follows from it)."""
+    texts = {
+        "81_4_1": _(
+            "Your application arrived before your residence permit expired: your permit continues to apply "
+            "until we decide (§ 81 (4) Residence Act)."
+        ),
+        "81_4_3": _(
+            "Your application arrived after your residence permit had expired. We check whether your permit can "
+            "continue to apply until we decide (§ 81 (4) sentence 3 Residence Act)."
+        ),
+        "81_3_1": _("Your stay counts as permitted until we decide (§ 81 (3) Residence Act)."),
+        "81_3_2": _("Your deportation counts as suspended until we decide (§ 81 (3) sentence 2 Residence Act)."),
+    }
+    return texts.get(rule, "")
+
+
+def case_fiction(case):
+    """The § 81 rule for the client's case from the residence history (confirmed or declared)."""
+    from willkommen.cases.selectors import fiction_paragraph
+
+    return fiction_paragraph(case)
 
 
 def plain_status(status):
@@ -184,6 +257,10 @@ def message_history(case):
 
 def status_context(case, language):
     documents, missing = received_and_missing(case, language)
+    request = document_request(case, language, missing)
+    if request:
+        asked = {item["key"] for item in request["items"]}
+        missing = [e for e in missing if e.key not in asked]
     state, next_step = plain_status(case.status)
     team = responsible_team(case)
     application = getattr(case, "online_application", None) if hasattr(case, "online_application") else None
@@ -194,6 +271,7 @@ def status_context(case, language):
         "next_step": next_step,
         "documents": documents,
         "missing": missing,
+        "document_request": request,
         "team": team,
         "caseworker": case.assignee.display_name if case.assignee_id else "",
         "phone_hours": (team.phone_hours if team and team.phone_hours else "") or case.authority.phone_hours,
@@ -204,7 +282,14 @@ def status_context(case, language):
         "history": message_history(case),
         "application": application,
         "letters": client_letters(case),
+        "fiction_text": fiction_text(case_fiction(case)) if _is_open(case) else "",
     }
+
+
+def _is_open(case):
+    from willkommen.cases.selectors import is_open
+
+    return is_open(case)
 
 
 def client_letters(case):

@@ -1,8 +1,6 @@
 """Commands on online applications: drafts, uploads, submitting exactly once, receipts, cleanup."""
 
 import datetime as dt
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,7 +15,9 @@ from willkommen.efile import services as efile_services
 from willkommen.efile.selectors import verified_document_types
 from willkommen.efile.uploads import UploadRejected, check_upload, max_application_bytes
 
+from .codes import drop_sealed_codes, seal_code, unseal_code  # noqa: F401 (part of this room's commands)
 from .models import Application, ApplicationStatus, ApplicationUpload
+from .retention import abandoned_drafts, delete_abandoned_drafts  # noqa: F401
 
 PERSONAL_REQUIRED = ["family_name", "date_of_birth", "email", "city"]
 
@@ -33,28 +33,6 @@ class SubmitResult:
     case: object
     access_code: str | None
     created: bool
-
-
-# --- the access code kept for repeated answers ----------------------------------------------------
-# The case stores only a hash of the code. The application keeps it sealed with a key derived from
-# SECRET_KEY, so a client who lost the answer and submits again is shown the same code.
-
-
-def _keystream(application, length):
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"receipt-code:{application.public_id}".encode(), hashlib.sha256)
-    return digest.digest()[:length]
-
-
-def seal_code(application, code):
-    raw = code.encode()
-    return bytes(a ^ b for a, b in zip(raw, _keystream(application, len(raw)), strict=True)).hex()
-
-
-def unseal_code(application):
-    if not application.sealed_code:
-        return None
-    raw = bytes.fromhex(application.sealed_code)
-    return bytes(a ^ b for a, b in zip(raw, _keystream(application, len(raw)), strict=True)).decode()
 
 
 # --- drafts --------------------------------------------------------------------------------------
@@ -202,6 +180,27 @@ def case_key(application, key):
     return f"app:{application.public_id.hex}:{key}"[:80]
 
 
+def _record_declared_title(application, person, case):
+    """The permit expiry the client declared becomes an unverified entry of the residence history (the
+    caseworker confirms it on the person page); the case's permit expiry and urgency follow from it."""
+    from willkommen.clients.models import ResidenceKind, ResidenceSource
+    from willkommen.clients.services import record_residence
+
+    from .selectors import declared_permit_expiry
+
+    until = declared_permit_expiry(application)
+    if until is None:
+        return None
+    return record_residence(
+        person,
+        kind=ResidenceKind.TITLE,
+        valid_to=until,
+        source=ResidenceSource.DECLARED,
+        case=case,
+        source_ref=f"case:{case.pk}:declared",
+    )
+
+
 def submit(application, *, idempotency_key, status_url=""):
     """Turn a draft into a case, exactly once: one transaction, the application row locked, and the
     idempotency key on the case. Repeats return the same case and the same access code."""
@@ -239,6 +238,7 @@ def submit(application, *, idempotency_key, status_url=""):
         )
         if code is None:  # cannot happen with keys namespaced by application; never hand out another case
             raise SubmitRefused([_("This request was already used for another application.")])
+        _record_declared_title(app, person, case)
         for upload in app.uploads.all():
             document = efile_services.register_stored_file(
                 authority,
@@ -304,36 +304,3 @@ def _resume_when_request_fulfilled(case):
     items = open_request_items(case)
     if items and all(items.values()):
         case_services.documents_received(case, note=_("All requested documents were uploaded by the client."))
-
-
-# --- cleanup --------------------------------------------------------------------------------------
-
-
-def abandoned_drafts(now=None):
-    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.APPLICATION_DRAFT_RETENTION_DAYS)
-    return Application.objects.filter(status=ApplicationStatus.DRAFT, updated_at__lt=cutoff)
-
-
-def delete_abandoned_drafts(now=None, *, dry_run=True):
-    """Delete drafts untouched for APPLICATION_DRAFT_RETENTION_DAYS with their files. Returns a report
-    (ids, counts; never the content)."""
-    from willkommen.audit.services import record
-
-    report = []
-    for app in abandoned_drafts(now).select_related("authority"):
-        uploads = list(app.uploads.all())
-        report.append({"application": str(app.public_id), "authority": app.authority.slug, "files": len(uploads)})
-        if dry_run:
-            continue
-        with transaction.atomic():
-            names = [u.storage_name for u in uploads]
-            record(
-                authority=app.authority,
-                action="delete",
-                obj=app,
-                purpose="retention: abandoned draft",
-                detail=f"{len(names)} files",
-            )
-            app.delete()
-            transaction.on_commit(lambda names=names: [default_storage.delete(n) for n in names])
-    return report

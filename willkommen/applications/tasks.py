@@ -1,15 +1,16 @@
-"""Jobs of the applications room: the receipt after submit, and the cleanup of abandoned drafts."""
+"""Jobs of the applications room: the receipt after submit, the cleanup of abandoned drafts, and dropping
+the sealed access codes of old receipts."""
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from . import services
+from . import codes, retention
+from .codes import unseal_code
 
 
 def _status_url(application):
@@ -22,12 +23,13 @@ def _status_url(application):
 
 @task()
 def send_receipt(application_id, status_url=""):
-    """Store the receipt in the e-file and e-mail it to the client; runs once per application."""
+    """Store the receipt in the e-file and e-mail it to the client (template store: ``receipt``, in the
+    client's language with the German text below); runs once per application."""
     from willkommen.efile.services import add_generated_document
-    from willkommen.messaging.services import send_to_client
+    from willkommen.messaging.services import send_template
 
     from .models import Application
-    from .receipt import mail_text, receipt_file_name, render_receipt
+    from .receipt import client_receipt, receipt_file_name, receipt_values, render_receipt
 
     with transaction.atomic():
         app = (
@@ -38,7 +40,7 @@ def send_receipt(application_id, status_url=""):
         if app.receipt_sent_at or not app.case_id:
             return "skipped"
         case = app.case
-        code = services.unseal_code(app)
+        code = unseal_code(app)
         add_generated_document(
             app.authority,
             case.person,
@@ -50,18 +52,15 @@ def send_receipt(application_id, status_url=""):
             text=f"Eingangsbestätigung {case.number} {case.anliegen.slug}",
         )
         if app.email:
-            with translation.override(app.language):
-                subject = _("Receipt of your application %(number)s") % {"number": case.number}
-            send_to_client(
+            send_template(
                 app.authority,
+                "receipt",
+                context=receipt_values(case, code, status_url or _status_url(app)),
                 email=app.email,
-                subject=subject,
-                body=mail_text(case, app, code, status_url or _status_url(app)),
-                language=app.language,
                 person=case.person,
                 case=case,
-                attachments=[(receipt_file_name(case), render_receipt(case, app, access_code=code), "application/pdf")],
-                template_key="receipt",
+                language=app.language,
+                attachments=[(receipt_file_name(case), client_receipt(case, app, code), "application/pdf")],
             )
         app.receipt_sent_at = timezone.now()
         app.save(update_fields=["receipt_sent_at"])
@@ -70,9 +69,21 @@ def send_receipt(application_id, status_url=""):
 
 @task()
 def delete_abandoned_drafts(dry_run=False):
-    return services.delete_abandoned_drafts(dry_run=dry_run)
+    """The nightly draft retention, recorded per authority (``audit.RetentionRun``)."""
+    from willkommen.audit import retention as runs
+
+    if dry_run:
+        return retention.delete_abandoned_drafts(dry_run=True)
+    recorded = runs.run_job("applications")
+    return sum(run.deleted.get("applications.application", 0) for run in recorded)
+
+
+@task()
+def drop_sealed_codes():
+    return codes.drop_sealed_codes()
 
 
 @db_periodic_task(crontab(hour="2", minute="40"))
 def schedule_draft_cleanup():
     delete_abandoned_drafts.enqueue()
+    drop_sealed_codes.enqueue()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("status/", views.status_login, name="status_login"),
     path("status/case/", views.status, name="status"),
     path("status/upload/", views.status_upload, name="status_upload"),
+    path("status/callback/", views.status_callback, name="status_callback"),
     path("status/letter/<int:pk>.pdf", views.status_letter, name="status_letter"),
     path("status/my-data.zip", views.status_export, name="status_export"),
 ]

@@ -7,18 +7,20 @@ session that started it, or after signing in by magic link with the e-mail addre
 import secrets
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from willkommen.accounts.client_identity import MagicLinkProvider, current_identity
-from willkommen.audit.services import record
+from willkommen.accounts.client_identity import current_identity
+from willkommen.audit.services import record, record_read
 from willkommen.catalogue import selectors as catalogue_selectors
 from willkommen.catalogue.checklist import InvalidAnswers, parse_answers, question_rows
 from willkommen.catalogue.models import Anliegen
+from willkommen.contact import selectors as contact_selectors
+from willkommen.contact.forms import CallbackForm
 from willkommen.core.ratelimit import ratelimit, too_many
 from willkommen.efile.uploads import UploadRejected
 
@@ -26,7 +28,7 @@ from . import identity, selectors, services
 from .forms import PersonalForm, ResumeForm, StatusLoginForm, UploadForm
 from .models import Application
 
-SESSION_APPS = "applications"
+SESSION_APPS = identity.SESSION_APPS
 MAX_FIELDS = 60
 
 
@@ -287,18 +289,20 @@ def receipt(request, public_id):
             "application": application,
             "access_code": services.unseal_code(application),
             "counts_under_81": selectors.permit_counts_under_81(application),
+            "fiction_text": selectors.fiction_text(selectors.application_fiction(application)),
         }
     )
     return render(request, "applications/receipt.html", context)
 
 
 def receipt_pdf(request, public_id):
-    from .receipt import receipt_file_name, render_receipt
+    from .receipt import client_receipt, receipt_file_name
 
     application = _application(request, public_id)
     if application.is_draft:
         raise Http404
-    pdf = render_receipt(application.case, application, access_code=services.unseal_code(application))
+    # Rendered by the receipt job (off the request) and kept; rendered here only if the job has not run yet.
+    pdf = client_receipt(application.case, application, services.unseal_code(application))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt_file_name(application.case)}"'
     return response
@@ -318,16 +322,17 @@ def save_for_later(request, public_id):
 
 
 def _send_resume_link(request, email):
-    from django.core.mail import send_mail
+    from willkommen.accounts.services import send_sign_in_link
 
-    token = MagicLinkProvider.make_token(request.authority, email, reverse("applications:mine"))
-    link = request.build_absolute_uri(reverse("accounts:magic_link_enter", args=[token]))
-    send_mail(
-        _("Continue your application"),
-        _("Open this link to continue your application:\n\n%(link)s\n\nIf you did not ask for it, ignore this e-mail.")
-        % {"link": link},
-        request.authority.email or None,
-        [email],
+    send_sign_in_link(
+        request,
+        email,
+        reverse("applications:mine"),
+        subject=_("Continue your application"),
+        text=_(
+            "Open this link to continue your application (valid for %(minutes)d minutes, once):\n\n%(link)s\n\n"
+            "If you did not ask for it, ignore this e-mail."
+        ),
     )
 
 
@@ -375,7 +380,8 @@ def status_login(request):
 
 
 def _client_cases(request):
-    """Cases the signed-in client may see: the one of the code, or every case of the e-mail address."""
+    """Cases the signed-in client may see: the one of the code, every case of the person after a sign-in
+    with trust level high (the eID card, ``accounts/client_sso.py``), or every case of the e-mail address."""
     from willkommen.cases.models import Case
 
     ident = current_identity(request)
@@ -384,6 +390,8 @@ def _client_cases(request):
     qs = Case.objects.filter(authority=request.authority).select_related("anliegen", "person", "team", "assignee")
     if ident.case_id:
         return qs.filter(pk=ident.case_id)
+    if ident.person_id and ident.assurance == "high":
+        return qs.filter(person_id=ident.person_id, person__merged_into__isnull=True)
     if ident.email:
         return qs.filter(person__email__iexact=ident.email, person__merged_into__isnull=True)
     return qs.none()
@@ -407,7 +415,38 @@ def status(request):
         return render(request, "applications/status.html", {"case": None, "cases": []})
     context = selectors.status_context(case, translation.get_language())
     context["cases"] = list(cases[:20])
+    context["contact_hours"] = contact_selectors.hours_for_case(case)
+    context["callback_form"] = CallbackForm()
     return render(request, "applications/status.html", context)
+
+
+@require_POST
+@ratelimit("applications")
+def status_callback(request):
+    """The client asks to be called back (topic, preferred time, phone): it lands in the team's callback list."""
+    from willkommen.contact import services as contact
+
+    _require_authority(request)
+    case, cases = _client_case(request)
+    if case is None:
+        return redirect("applications:status_login")
+    form = CallbackForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            contact.request_callback(case, language=translation.get_language(), **form.cleaned_data)
+        except contact.ContactError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Thank you. We will call you back within two working days."))
+            return redirect(f"{reverse('applications:status')}?case={case.number}#callback")
+    context = selectors.status_context(case, translation.get_language())
+    context["cases"] = list(cases[:20])
+    context["contact_hours"] = contact_selectors.hours_for_case(case)
+    if error:
+        form.add_error(None, error)
+    context["callback_form"] = form
+    return render(request, "applications/status.html", context, status=400)
 
 
 @require_POST
@@ -443,30 +482,22 @@ def status_letter(request, pk):
     ).first()
     if letter is None:
         raise Http404
-    record(
-        authority=request.authority,
-        action="download",
-        person_id=letter.person_id,
-        obj=letter,
-        request=request,
-        purpose="letter downloaded by the client",
-    )
-    response = HttpResponse(letter.file.open("rb").read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{letter.kind}-{letter.pk}.pdf"'
-    return response
+    record_read(request, letter, action="download", purpose="letter downloaded by the client")
+    from willkommen.letters.services import letter_download
+
+    return letter_download(letter, f"{letter.kind}-{letter.pk}.pdf", attachment=True)
 
 
 def status_export(request):
     """GDPR Art. 15: the client's own copy of their file and case data."""
-    from willkommen.cases.selectors import cases_of_person
-    from willkommen.efile.services import export_zip
+    from willkommen.clients.subject_access import export_file
 
     _require_authority(request)
     case, cases = _client_case(request)
     if case is None:
         return redirect("applications:status_login")
     person = case.person
-    data = export_zip(request.authority, person, cases=cases_of_person(request.authority, person))
+    handle = export_file(request.authority, person, for_client=True)
     record(
         authority=request.authority,
         action="export",
@@ -475,6 +506,8 @@ def status_export(request):
         request=request,
         purpose="GDPR Art. 15 copy for the client",
     )
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="my-data-{case.number}.zip"'
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"my-data-{case.number}.zip", content_type="application/zip"
+    )
+    response["Cache-Control"] = "no-store"
     return response

@@ -12,7 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import jobs
+from .booking import Terms, hold
+from .errors import BookingError
+from .identity import Applicant, identity_key
 from .models import ACTIVE_STATUSES, AllocationRequest, AllocationRound, Booking, Mode
+from .selectors import free_slots
+
+CONFIRMED = Terms(confirmed=True)
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,6 @@ def allocate(wishes, places, seed):
 def file_request(
     authority, round, *, family_name, given_names, date_of_birth, email, language, earliest, latest, permit_expires
 ):
-    from .services import BookingError, identity_key
-
     now = timezone.now()
     if not (round.opens_at <= now < round.closes_at) or round.ran_at:
         raise BookingError(_("Requests for this round are closed."), code="closed", status=409)
@@ -97,8 +102,6 @@ def file_request(
 
 def places_for_round(round, now=None):
     """Free public places of the round's Anliegen and location (computed at run time)."""
-    from .selectors import free_slots
-
     now = now or timezone.now()
     places = []
     for slot in free_slots(round.authority, round.anliegen, location=round.location, now=now, mode=Mode.ALLOCATION):
@@ -108,8 +111,6 @@ def places_for_round(round, now=None):
 
 def run(round, *, seed=None, now=None):
     """Run an allocation round once: book the assigned places, record waiting-list positions, inform everyone."""
-    from . import services
-
     now = now or timezone.now()
     claimed = AllocationRound.objects.filter(pk=round.pk, ran_at__isnull=True).update(
         ran_at=now, seed=seed if seed is not None else secrets.randbits(62)
@@ -125,19 +126,16 @@ def run(round, *, seed=None, now=None):
     for wish_id in [w.id for w in order(wishes, round.seed) if w.id in assignments]:
         req = by_id[wish_id]
         try:
-            booking, token = services.hold(
+            applicant = Applicant(req.family_name, req.given_names, req.date_of_birth, req.email, language=req.language)
+            booking, _token = hold(
                 round.authority,
                 slot_id=assignments[wish_id],
                 anliegen=round.anliegen,
-                family_name=req.family_name,
-                given_names=req.given_names,
-                date_of_birth=req.date_of_birth,
-                email=req.email,
-                language=req.language,
-                confirmed=True,
+                applicant=applicant,
+                terms=CONFIRMED,
                 now=now,
             )
-        except services.BookingError:
+        except BookingError:
             waiting.append(wish_id)
             continue
         req.booking = booking
@@ -146,7 +144,7 @@ def run(round, *, seed=None, now=None):
     for position, wish_id in enumerate(waiting, start=1):
         AllocationRequest.objects.filter(pk=wish_id).update(waitlist_position=position)
     for req in AllocationRequest.objects.filter(round=round, booking__isnull=True):
-        services.queue_notification("waitlist", req.pk)
+        jobs.notify("waitlist", req.pk)
     AllocationRequest.objects.filter(round=round).update(informed_at=now)
     return {"seed": round.seed, "booked": booked, "waiting": len(waiting)}
 

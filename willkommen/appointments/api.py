@@ -1,36 +1,46 @@
-"""Public appointment API: free slots, booking (201 / 409 gone / 400 field errors / 429), confirm,
-cancel and move with the booking's secret token (sent only by e-mail), allocation-mode requests."""
+"""Public appointment API: free slots and days (compact, cached for a few seconds, with ETags), booking
+(201 / 409 gone / 400 field errors / 429, on the lean path of :mod:`.public_booking`), confirm, cancel and
+move with the booking's secret token (sent only by e-mail), allocation-mode requests. Every limit is a
+setting (:mod:`.limits`)."""
 
 import datetime as dt
+import hashlib
 
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import path
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from willkommen.catalogue.checklist import InvalidAnswers, parse_answers
 from willkommen.catalogue.models import Anliegen
-from willkommen.core import ratelimit
+from willkommen.core import ratelimit, serializers
+from willkommen.core.replica import heavy_reads
 from willkommen.tenancy.models import Location
 
-from . import allocation, protection, selectors, services
-from .forms import AllocationRequestForm, DetailsForm
+from . import allocation, availability, intake, limits, protection, public_booking, selectors, services, summary
+from .forms import AllocationRequestForm
 from .views import portal_url
 
 MAX_DAYS = 92
 
 
-class PublicThrottle(AnonRateThrottle):
-    rate = "120/min"
+class PublicThrottle(BaseThrottle):
+    """``APPOINTMENTS_READ_RATE_LIMIT`` requests per minute and address (challenge, free slots and days)."""
+
+    def allow_request(self, request, view):
+        return limits.hit("appointments-read", ratelimit.client_address(request), limits.read_limit())
+
+    def wait(self):
+        return limits.WINDOW
 
 
 class PublicView(APIView):
@@ -39,13 +49,26 @@ class PublicView(APIView):
     throttle_classes = [PublicThrottle]
 
 
-class SlotSerializer(serializers.Serializer):
+class SlotLocationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    name = serializers.CharField()
+
+
+class SlotDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
     location = serializers.IntegerField()
-    location_name = serializers.CharField()
-    free = serializers.IntegerField()
+    slots = serializers.ListField(
+        child=serializers.ListField(),
+        help_text='Each time as [slot id, "HH:MM" (local time), free places], in time order.',
+    )
+
+
+class SlotsSerializer(serializers.Serializer):
+    anliegen = serializers.SlugField()
+    time_zone = serializers.CharField(help_text="The times of day are local times in this time zone.")
+    minutes = serializers.IntegerField(help_text="Length of an appointment.")
+    locations = SlotLocationSerializer(many=True)
+    days = SlotDaySerializer(many=True, help_text="Days with at least one free place, by day and location.")
 
 
 class DaySerializer(serializers.Serializer):
@@ -152,52 +175,71 @@ def _search_parameters(request):
     return anliegen, location, date_from, date_to
 
 
+def _cached(request, kind, build):
+    """The answer ``build()`` (JSON bytes) for this request, cached for ``APPOINTMENTS_FREE_CACHE_SECONDS``
+    under the authority's free-places version (a booking, cancellation or move makes a new version) and sent
+    with an ETag: a client that has it gets 304."""
+    seconds = limits.free_cache_seconds()
+    version = summary.version(request.authority.pk)
+    key = f"appointments:{kind}:{request.authority.pk}:{version}:{request.GET.urlencode()}"
+    hit = cache.get(key) if seconds else None
+    if hit is None:
+        with heavy_reads():  # from the read replica when there is one
+            body = build()
+        hit = (f'"{hashlib.sha256(body).hexdigest()[:24]}"', body)
+        if seconds:
+            cache.set(key, hit, seconds)
+    etag, body = hit
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={seconds}"
+    return response
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("anliegen", OpenApiTypes.STR, required=True),
+    OpenApiParameter("location", OpenApiTypes.INT),
+    OpenApiParameter("date_from", OpenApiTypes.DATE),
+    OpenApiParameter("date_to", OpenApiTypes.DATE),
+]
+
+
 class Slots(PublicView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("anliegen", OpenApiTypes.STR, required=True),
-            OpenApiParameter("location", OpenApiTypes.INT),
-            OpenApiParameter("date_from", OpenApiTypes.DATE),
-            OpenApiParameter("date_to", OpenApiTypes.DATE),
-        ],
-        responses={200: SlotSerializer(many=True), 400: ERROR, 404: ERROR},
-    )
+    @extend_schema(parameters=SEARCH_PARAMETERS, responses={200: SlotsSerializer, 304: None, 400: ERROR, 404: ERROR})
     def get(self, request):
-        """Free places per slot (public channel, including the released urgent reserve)."""
-        anliegen, location, date_from, date_to = _search_parameters(request)
-        slots = selectors.free_slots(
-            request.authority, anliegen, location=location, date_from=date_from, date_to=date_to
-        )
-        data = [
-            {
-                "id": s.pk,
-                "starts_at": s.starts_at,
-                "ends_at": s.ends_at,
-                "location": s.location_id,
-                "location_name": s.location_name,
-                "free": s.free_places,
-            }
-            for s in slots
-        ]
-        return Response(SlotSerializer(data, many=True).data)
+        """Free public places per location and day, each time with its slot id and free places (the urgent
+        reserve once released; the waiting-room cap decided). Read from the maintained free-places summary;
+        cached for a few seconds, with an ETag."""
+
+        def build():
+            anliegen, location, date_from, date_to = _search_parameters(request)
+            days, locations = availability.public_days(
+                request.authority, anliegen, location=location, date_from=date_from, date_to=date_to
+            )
+            return availability.slots_json(days, locations, anliegen)
+
+        return _cached(request, "slots", build)
 
 
 class Days(PublicView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("anliegen", OpenApiTypes.STR, required=True),
-            OpenApiParameter("location", OpenApiTypes.INT),
-            OpenApiParameter("date_from", OpenApiTypes.DATE),
-            OpenApiParameter("date_to", OpenApiTypes.DATE),
-        ],
-        responses={200: DaySerializer(many=True), 400: ERROR, 404: ERROR},
+        parameters=SEARCH_PARAMETERS, responses={200: DaySerializer(many=True), 304: None, 400: ERROR, 404: ERROR}
     )
     def get(self, request):
-        """Per location and day: how many times have a free place and how many places (counted in the
-        database; for an overview of many days and locations without listing every time)."""
-        anliegen, location, date_from, date_to = _search_parameters(request)
-        days = selectors.free_days(request.authority, anliegen, location=location, date_from=date_from, date_to=date_to)
-        return Response(DaySerializer(days, many=True).data)
+        """Per location and day: how many times have a free place and how many places (from the maintained
+        summary; for an overview of many days and locations). Cached for a few seconds, with an ETag."""
+
+        def build():
+            anliegen, location, date_from, date_to = _search_parameters(request)
+            days, _locations = availability.public_days(
+                request.authority, anliegen, location=location, date_from=date_from, date_to=date_to
+            )
+            return availability.days_json(days)
+
+        return _cached(request, "days", build)
 
 
 class Challenge(PublicView):
@@ -209,81 +251,36 @@ class Challenge(PublicView):
 
 @method_decorator(sensitive_post_parameters("passport_number"), name="dispatch")
 class Bookings(PublicView):
-    throttle_classes = []  # limited by protection.allow_booking_attempt (stricter without proof of work)
+    """The schema of the booking POST; the request itself is handled on the lean path
+    (:func:`.public_booking.post`: no serializer, one round trip to the cache, one read for a place that is
+    gone, one short transaction for one that is free)."""
+
+    throttle_classes = []  # limited per address, person and e-mail in public_booking (stricter without proof)
+
+    def dispatch(self, request, *args, **kwargs):
+        data = intake.body(request) if request.method == "POST" else None
+        if data is not None:
+            return public_booking.post(request, portal_url, data)
+        # Not a POST, or a body that is not an object: DRF answers (405, or 400 with the parser's message).
+        return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         request=BookingRequestSerializer,
         responses={
             201: BookingSerializer,
             400: OpenApiResponse(ERROR, description="Field errors, bad proof of work, past or unknown slot"),
-            409: OpenApiResponse(ERROR, description="The place is gone, or an active booking exists"),
-            429: OpenApiResponse(ERROR, description="Too many attempts from this address"),
+            409: OpenApiResponse(ERROR, description="The place is gone, an active booking exists, or the e-mail limit"),
+            429: OpenApiResponse(ERROR, description="Too many attempts from this address, person or e-mail"),
         },
     )
     def post(self, request):
         """Hold a place; the client confirms with the link sent by e-mail (the token is never in this answer)."""
-        if request.authority is None:
-            raise NotFound()
-        address = ratelimit.client_address(request)
-        payload = str(request.data.get("altcha") or "")
-        proof = protection.verify(payload) if payload else False
-        if payload and not proof:
-            services.count_blocked(request.authority, "bad_proof_of_work")
-            return Response({"detail": _("The proof of work is not valid."), "code": "proof_of_work"}, status=400)
-        if not protection.allow_booking_attempt(address, proof):
-            services.count_blocked(request.authority, "rate_limit")
-            return Response({"detail": _("Too many attempts. Please wait a minute."), "code": "rate_limit"}, status=429)
-        body = BookingRequestSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(
-                {"detail": _("Please check your entries."), "code": "invalid", "errors": body.errors}, status=400
-            )
-        data = body.validated_data
-        anliegen = Anliegen.objects.filter(authority=request.authority, slug=data["anliegen"], active=True).first()
-        if anliegen is None:
-            return Response(
-                {"detail": _("Unknown Anliegen."), "code": "invalid", "errors": {"anliegen": ["unknown"]}}, status=400
-            )
-        form = DetailsForm(
-            {
-                **{
-                    k: data.get(k, "")
-                    for k in ("family_name", "given_names", "email", "phone", "interpreter_language", "passport_number")
-                },
-                "date_of_birth": data["date_of_birth"].isoformat(),
-                "language": data.get("language") or translation.get_language(),
-                "interpreter_needed": data.get("interpreter_needed") or "",
-            },
-            authority=request.authority,
-        )
-        if not form.is_valid():
-            return _form_errors(form)
-        try:
-            raw_answers = data.get("answers") or {}
-            answers = parse_answers(anliegen.questions.all(), raw_answers) if raw_answers else {}
-        except InvalidAnswers as exc:
-            return Response(
-                {"detail": _("Some answers are not valid."), "code": "invalid", "errors": {"answers": exc.errors}},
-                status=400,
-            )
-        try:
-            booking, _token = services.hold(
-                request.authority,
-                slot_id=data["slot"],
-                anliegen=anliegen,
-                answers=answers,
-                proof_of_work=proof,
-                portal_url=portal_url(request),
-                **form.cleaned_data,
-            )
-        except services.BookingError as exc:
-            return _error(exc)
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        return public_booking.post(request._request, portal_url, request.data)
 
 
 class TokenView(PublicView):
     def _limited(self, request):
-        return not ratelimit.hit("appointments-token", ratelimit.client_address(request), 30)
+        return not limits.hit("appointments-token", ratelimit.client_address(request), limits.token_limit())
 
 
 class Confirm(TokenView):
@@ -337,7 +334,7 @@ class AllocationRequests(PublicView):
     )
     def post(self, request, slug):
         """File a request in the open allocation round of an Anliegen (fair allocation mode)."""
-        if not ratelimit.hit("appointments-request", ratelimit.client_address(request), 5):
+        if not limits.hit("appointments-request", ratelimit.client_address(request), limits.request_limit()):
             return Response({"detail": _("Too many attempts."), "code": "rate_limit"}, status=429)
         anliegen = _anliegen(request, slug)
         current = selectors.open_round(request.authority, anliegen)

@@ -6,4 +6,12 @@ class AppointmentsConfig(AppConfig):
     label = "appointments"
 
     def ready(self):
-        from . import signals  # noqa: F401 (connects the receivers)
+        from willkommen.cases import intake
+        from willkommen.catalogue import next_steps
+
+        from . import case_intake, next_step, panels, privacy, signals  # noqa: F401 (signals connects the receivers)
+
+        next_steps.register(next_step.offer)  # the checklist result links to booking
+        panels.register()  # "Invite to an appointment" on the case and person pages
+        intake.register_origin(case_intake.ORIGIN, case_intake.link)  # "Open case" from a booking links it
+        privacy.register()  # bookings in the Art. 15 copy and in erasure; booking retention

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
-from willkommen.audit.services import record
+from willkommen.audit.services import record_read
 from willkommen.catalogue.models import Anliegen
+from willkommen.clients.visibility import Resource, visible
 from willkommen.tenancy.models import Location
 
-from . import selectors, services
+from . import case_intake, selectors, services
 from .forms import InvitationForm, MarkForm, OnBehalfForm, ReasonForm
 from .models import Booking, Slot
 from .views import portal_url
@@ -42,27 +43,16 @@ def _day(request):
         return timezone.localdate()
 
 
+def _bookings(request, queryset):
+    """Bookings within the visibility policy (``clients/visibility.py``, resource ``bookings``)."""
+    return visible(queryset, request.user, request.authority, Resource.BOOKINGS)
+
+
 def _booking(request, pk):
-    booking = (
-        Booking.objects.filter(authority=request.authority, pk=pk)
-        .select_related("anliegen", "location", "slot")
-        .first()
-    )
+    booking = _bookings(request, Booking.objects.filter(pk=pk)).select_related("anliegen", "location", "slot").first()
     if booking is None:
         raise Http404
     return booking
-
-
-def _log_reads(request, bookings, purpose):
-    for booking in bookings:
-        record(
-            authority=request.authority,
-            action="read",
-            person_id=booking.person_id,
-            obj=booking,
-            request=request,
-            purpose=purpose,
-        )
 
 
 @desk_view(CAPABILITY)
@@ -70,8 +60,8 @@ def calendar(request):
     """Day view of one location: every slot with its places and the bookings in it."""
     locations, location = _location(request)
     day = _day(request)
-    bookings = list(selectors.bookings_on(request.authority, location, day)) if location else []
-    _log_reads(request, bookings, "appointments calendar")
+    bookings = list(_bookings(request, selectors.bookings_on(request.authority, location, day))) if location else []
+    record_read(request, *bookings, purpose="appointments calendar")
     start, end = selectors.day_bounds(day)
     slots = (
         Slot.objects.filter(authority=request.authority, location=location, starts_at__gte=start, starts_at__lt=end)
@@ -105,8 +95,12 @@ def week(request):
     day = _day(request)
     monday = day - dt.timedelta(days=day.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(7)]
-    bookings = list(selectors.bookings_between(request.authority, location, days[0], days[-1])) if location else []
-    _log_reads(request, bookings, "appointments week")
+    bookings = (
+        list(_bookings(request, selectors.bookings_between(request.authority, location, days[0], days[-1])))
+        if location
+        else []
+    )
+    record_read(request, *bookings, purpose="appointments week")
     columns = [
         {"day": d, "bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() == d]} for d in days
     ]
@@ -128,15 +122,15 @@ def day_list(request):
     """The printable day list of a location."""
     locations, location = _location(request)
     day = _day(request)
-    bookings = list(selectors.bookings_on(request.authority, location, day)) if location else []
-    _log_reads(request, bookings, "appointments day list")
+    bookings = list(_bookings(request, selectors.bookings_on(request.authority, location, day))) if location else []
+    record_read(request, *bookings, purpose="appointments day list")
     return render(request, "appointments/desk/day_list.html", {"location": location, "day": day, "bookings": bookings})
 
 
 @desk_view(CAPABILITY)
 def booking_detail(request, pk):
     booking = _booking(request, pk)
-    _log_reads(request, [booking], "appointment detail")
+    record_read(request, booking, purpose="appointment detail")
     today = timezone.localdate()
     free = selectors.free_slots(
         request.authority,
@@ -149,7 +143,15 @@ def booking_detail(request, pk):
     return render(
         request,
         "appointments/desk/booking.html",
-        {"booking": booking, "free": free, "reason_form": ReasonForm(), "follow_ups": booking.booking_set.all()},
+        {
+            "booking": booking,
+            "free": free,
+            "reason_form": ReasonForm(),
+            "follow_ups": booking.booking_set.all(),
+            "open_case_url": case_intake.open_case_url(booking)
+            if not booking.case_id and request.user.can("cases.open")
+            else "",
+        },
     )
 
 
@@ -223,17 +225,16 @@ def book_on_behalf(request, slot_id):
     form = OnBehalfForm(request.POST or None, authority=request.authority, initial={"language": "de"})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        channel = data.pop("channel")
+        terms = services.Terms(
+            channel=data.pop("channel"), confirmed=True, booked_by=request.user, portal_url=portal_url(request)
+        )
         try:
             booking, _token = services.hold(
                 request.authority,
                 slot_id=slot.pk,
                 anliegen=slot.anliegen,
-                channel=channel,
-                confirmed=True,
-                booked_by=request.user,
-                portal_url=portal_url(request),
-                **data,
+                applicant=services.Applicant(**data),
+                terms=terms,
             )
         except services.BookingError as exc:
             return _error(request, exc.message, exc.status)
@@ -260,15 +261,18 @@ def invite(request):
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                invitation, _token, booking = services.invite(
-                    request.authority,
-                    anliegen=chosen,
-                    location=location,
+                invitee = services.Applicant(
                     family_name=data["family_name"],
                     given_names=data["given_names"],
                     date_of_birth=data["date_of_birth"],
                     email=data["email"],
                     language=data["language"],
+                )
+                invitation, _token, booking = services.invite(
+                    request.authority,
+                    anliegen=chosen,
+                    location=location,
+                    invitee=invitee,
                     deadline=data["deadline"],
                     slot_id=data.get("slot"),
                     staff=request.user,

@@ -1,9 +1,10 @@
 import datetime as dt
 
-from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from willkommen.core import forms
 
 from .models import Channel, Status
 
@@ -62,7 +63,8 @@ class DetailsForm(PersonFields):
 
     def clean_passport_number(self):
         """Normalised (upper case, no spaces); the services store only its keyed hash."""
-        from .services import PASSPORT_NUMBER_INVALID, normalise_passport_number
+        from .errors import PASSPORT_NUMBER_INVALID
+        from .identity import normalise_passport_number
 
         try:
             return normalise_passport_number(self.cleaned_data.get("passport_number"))

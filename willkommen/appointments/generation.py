@@ -15,9 +15,9 @@ from django.utils import timezone
 from willkommen.tenancy.models import Closure, OpeningHours
 from willkommen.tenancy.selectors import public_holidays
 
-from . import capacity
+from . import capacity, summary
+from .ledger import ensure_windows
 from .models import Offer, Slot
-from .services import ensure_windows
 
 
 def horizon_days():
@@ -62,27 +62,18 @@ def generate_for_offer(offer, *, today=None, horizon=None):
     tz = _tz()
     range_start = dt.datetime.combine(today, dt.time.min).replace(tzinfo=tz)
     range_end = dt.datetime.combine(end, dt.time.max).replace(tzinfo=tz)
-    created = updated = withdrawn = 0
+    scope = {"authority_id": offer.authority_id, "location_id": offer.location_id, "anliegen_id": offer.anliegen_id}
     with transaction.atomic():
         existing = {
-            s.starts_at: s
-            for s in Slot.objects.filter(
-                authority_id=offer.authority_id,
-                location_id=offer.location_id,
-                anliegen_id=offer.anliegen_id,
-                starts_at__gte=range_start,
-                starts_at__lte=range_end,
-            )
+            s.starts_at: s for s in Slot.objects.filter(**scope, starts_at__gte=range_start, starts_at__lte=range_end)
         }
-        new = []
+        new, updated = [], 0
         for starts, ends in planned.items():
             slot = existing.get(starts)
             if slot is None:
                 new.append(
                     Slot(
-                        authority_id=offer.authority_id,
-                        location_id=offer.location_id,
-                        anliegen_id=offer.anliegen_id,
+                        **scope,
                         starts_at=starts,
                         ends_at=ends,
                         public_places=split["public"],
@@ -91,38 +82,33 @@ def generate_for_offer(offer, *, today=None, horizon=None):
                         reserve_release_at=starts - release,
                     )
                 )
-                continue
-            changes = {
-                "ends_at": ends,
-                "withdrawn": False,
-                "reserve_release_at": starts - release,
-                "public_places": max(split["public"], slot.public_taken),
-                "invitation_places": max(split["invitation"], slot.invitation_taken),
-                "urgent_places": max(split["urgent"], slot.urgent_taken),
-            }
-            if any(getattr(slot, k) != v for k, v in changes.items()):
-                # Only raise places above what is taken; the row lock keeps concurrent bookings consistent.
-                Slot.objects.select_for_update().filter(pk=slot.pk).first()
-                slot.refresh_from_db()
-                changes["public_places"] = max(split["public"], slot.public_taken)
-                changes["invitation_places"] = max(split["invitation"], slot.invitation_taken)
-                changes["urgent_places"] = max(split["urgent"], slot.urgent_taken)
-                Slot.objects.filter(pk=slot.pk).update(**changes)
-                updated += 1
+            else:
+                updated += _follow(slot, ends, split, starts - release)
         Slot.objects.bulk_create(new, batch_size=1000)
-        created = len(new)
         gone = [s.pk for starts, s in existing.items() if starts not in planned and not s.withdrawn]
         withdrawn = Slot.objects.filter(pk__in=gone).update(withdrawn=True)
-    ensure_windows(
-        Slot.objects.filter(
-            authority_id=offer.authority_id,
-            location_id=offer.location_id,
-            anliegen_id=offer.anliegen_id,
-            starts_at__gte=range_start,
-            withdrawn=False,
-        )
-    )
-    return {"created": created, "updated": updated, "withdrawn": withdrawn}
+        summary.refresh_offer(offer, today, end)
+    ensure_windows(Slot.objects.filter(**scope, starts_at__gte=range_start, withdrawn=False))
+    return {"created": len(new), "updated": updated, "withdrawn": withdrawn}
+
+
+def _follow(slot, ends, split, release_at):
+    """Bring an existing slot in line with its offer; places never drop below what is taken. 1 if changed."""
+    changes = {
+        "ends_at": ends,
+        "withdrawn": False,
+        "reserve_release_at": release_at,
+        **{f"{c}_places": max(split[c], getattr(slot, f"{c}_taken")) for c in ("public", "invitation", "urgent")},
+    }
+    if all(getattr(slot, k) == v for k, v in changes.items()):
+        return 0
+    # Only raise places above what is taken; the row lock keeps concurrent bookings consistent.
+    Slot.objects.select_for_update().filter(pk=slot.pk).first()
+    slot.refresh_from_db()
+    for channel in ("public", "invitation", "urgent"):
+        changes[f"{channel}_places"] = max(split[channel], getattr(slot, f"{channel}_taken"))
+    Slot.objects.filter(pk=slot.pk).update(**changes)
+    return 1
 
 
 def generate(authority=None, *, today=None, horizon=None):

@@ -10,6 +10,7 @@ start order, so two transactions never wait on each other in a cycle.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.clients.models import ResidenceKind
 from willkommen.tenancy.models import TenantModel
 
 
@@ -96,6 +97,28 @@ class Slot(TenantModel):
         return max(0, places - taken)
 
 
+class FreeDay(TenantModel):
+    """The free public places of one Anliegen at one location on one local day, kept up to date in the same
+    transaction that books, cancels, moves or expires (see :mod:`willkommen.appointments.summary`).
+
+    ``slots`` is the day's compact list, ready to be sent: ``[id,"HH:MM",free],`` for every slot with a free
+    public place, in time order. The waiting-room cap and the time of day (slots already begun, the urgent
+    reserve released shortly before) are applied when the summary is read."""
+
+    anliegen = models.ForeignKey("catalogue.Anliegen", on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey("tenancy.Location", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    times = models.IntegerField(default=0, help_text="Slots with at least one free public place.")
+    places = models.IntegerField(default=0, help_text="Free public places over those slots.")
+    slots = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "anliegen", "location", "day"], name="free_day_unique"),
+        ]
+        indexes = [models.Index(fields=["authority", "anliegen", "day"], name="free_day_by_anliegen")]
+
+
 class WaitingWindow(TenantModel):
     """How many clients are expected at a location in one 15-minute window (all channels together)."""
 
@@ -107,7 +130,11 @@ class WaitingWindow(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["authority", "location", "starts_at"], name="waiting_window_unique"),
         ]
-        indexes = [models.Index(fields=["authority", "location", "starts_at"])]
+        indexes = [
+            models.Index(fields=["authority", "location", "starts_at"]),
+            # Nearly full windows, for the free-places answers (see availability._tight_days).
+            models.Index(fields=["authority", "location", "taken"], name="waiting_window_by_taken"),
+        ]
 
 
 class Status(models.TextChoices):
@@ -138,6 +165,12 @@ class Booking(TenantModel):
     given_names = models.CharField(_("given names"), max_length=150, blank=True)
     date_of_birth = models.DateField(_("date of birth"))
     email = models.EmailField(_("e-mail"))
+    email_key = models.CharField(
+        max_length=254,
+        blank=True,
+        editable=False,
+        help_text="The e-mail address as compared for the per-e-mail limits.",
+    )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     language = models.CharField(_("language"), max_length=8, default="de")
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
@@ -157,6 +190,9 @@ class Booking(TenantModel):
     proof_of_work = models.BooleanField(default=False)
     booked_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     hold_expires_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the confirmation request left; the hold's time runs from then."
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -189,6 +225,12 @@ class Booking(TenantModel):
             models.Index(fields=["authority", "location", "starts_at"]),
             models.Index(fields=["authority", "status", "hold_expires_at"]),
             models.Index(fields=["authority", "status", "starts_at"]),
+            # Active bookings per e-mail address (the per-e-mail limit, counted in the booking's first read).
+            models.Index(
+                fields=["authority", "email_key"],
+                condition=models.Q(status__in=["held", "confirmed"]),
+                name="booking_active_by_email",
+            ),
         ]
 
     def __str__(self):
@@ -214,7 +256,7 @@ class Invitation(TenantModel):
     family_name = models.CharField(_("family name"), max_length=150)
     given_names = models.CharField(_("given names"), max_length=150, blank=True)
     date_of_birth = models.DateField(_("date of birth"))
-    email = models.EmailField(_("e-mail"))
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Empty when the invitation goes by post or SMS."))
     language = models.CharField(_("language"), max_length=8, default="de")
     deadline = models.DateField(_("book by"))
     person = models.ForeignKey("clients.Person", on_delete=models.SET_NULL, null=True, blank=True)
@@ -222,11 +264,84 @@ class Invitation(TenantModel):
     created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    # How it went out (the message's channel: email, sms, messenger, letter, portal) and, for invitations
+    # sent in bulk from a list, the one-time key of that submit: a repeated submit invites nobody twice.
+    channel = models.CharField(_("sent by"), max_length=12, blank=True)
+    batch = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        indexes = [models.Index(fields=["authority", "deadline"])]
+        indexes = [models.Index(fields=["authority", "deadline"]), models.Index(fields=["authority", "person"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "batch", "person"], condition=~models.Q(batch=""), name="invitation_once_per_batch"
+            )
+        ]
+
+
+class RenewalRule(TenantModel):
+    """When to invite holders of a title to renew it (data per authority): titles of ``title_kind`` whose
+    legal basis contains ``legal_basis_contains`` (empty: any) and that end within ``lead_weeks`` are invited
+    to ``anliegen``; once more after ``follow_up_days`` if nothing happened; after as many days again the
+    team sees them as "expires soon, not applied"."""
+
+    anliegen = models.ForeignKey("catalogue.Anliegen", on_delete=models.CASCADE, verbose_name=_("Anliegen"))
+    title_kind = models.CharField(_("titles of the kind"), max_length=12, choices=ResidenceKind.choices)
+    legal_basis_contains = models.CharField(
+        _("legal basis contains"), max_length=40, blank=True, help_text=_("e.g. 16b; empty: any legal basis.")
+    )
+    lead_weeks = models.PositiveIntegerField(_("invite weeks before the end"), default=12)
+    follow_up_days = models.PositiveIntegerField(_("follow up after days"), default=21)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("renewal rule")
+        verbose_name_plural = _("renewal rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "anliegen", "title_kind", "legal_basis_contains"], name="renewal_rule_once"
+            ),
+            models.CheckConstraint(condition=models.Q(lead_weeks__gte=1), name="renewal_rule_lead_weeks"),
+            models.CheckConstraint(condition=models.Q(follow_up_days__gte=1), name="renewal_rule_follow_up_days"),
+        ]
+
+    def __str__(self):
+        return f"{self.anliegen.slug}: {self.title_kind} {self.legal_basis_contains}".strip()
+
+
+class RenewalState(models.TextChoices):
+    INVITED = "invited", _("invited")
+    FOLLOWED_UP = "followed_up", _("reminded")
+    UNANSWERED = "unanswered", _("expires soon, not applied")
+    ANSWERED = "answered", _("applied or booked")
+
+
+class Renewal(TenantModel):
+    """One title's invitation to renew: at most one per residence entry (the unique constraint makes the
+    nightly job idempotent), with its follow-up and its end (answered, or shown to the team)."""
+
+    entry = models.ForeignKey("clients.ResidenceEntry", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("clients.Person", on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(RenewalRule, on_delete=models.SET_NULL, null=True, related_name="renewals")
+    anliegen = models.ForeignKey("catalogue.Anliegen", on_delete=models.CASCADE, verbose_name=_("Anliegen"))
+    expires_on = models.DateField(_("title valid until"))
+    by_appointment = models.BooleanField(_("needs a visit"), default=False)
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    state = models.CharField(_("state"), max_length=12, choices=RenewalState.choices, default=RenewalState.INVITED)
+    channel = models.CharField(_("sent by"), max_length=12, blank=True)
+    invited_on = models.DateField(_("invited on"))
+    followed_up_on = models.DateField(_("reminded on"), null=True, blank=True)
+    unanswered_on = models.DateField(_("listed for the team on"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("link opened"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("renewal invitation")
+        verbose_name_plural = _("renewal invitations")
+        constraints = [models.UniqueConstraint(fields=["authority", "entry"], name="renewal_once_per_title")]
+        indexes = [models.Index(fields=["authority", "state", "expires_on"])]
 
 
 class AllocationRound(TenantModel):

@@ -1,24 +1,16 @@
 """Queries on appointments; other rooms read through these."""
 
-import datetime as dt
-import zoneinfo
-
-from django.conf import settings
-from django.db.models import Case, Count, DateTimeField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models import Q
 from django.utils import timezone
 
-from .capacity import WINDOW_MINUTES
-from .models import ACTIVE_STATUSES, AllocationRound, Booking, Mode, Offer, Slot, Status, WaitingWindow
+from willkommen.core.replica import heavy_read
 
+from . import availability, capacity
+from .ledger import channels_for
+from .models import ACTIVE_STATUSES, AllocationRound, Booking, Mode, Offer, Status, WaitingWindow
+from .summary import day_bounds
 
-def _tz():
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def day_bounds(day):
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=_tz())
-    return start, start + dt.timedelta(days=1)
+__all__ = ["day_bounds"]  # used by the desk's calendar
 
 
 def offers(authority, *, anliegen=None, mode=None):
@@ -40,60 +32,7 @@ def bookable_anliegen(authority):
     return Anliegen.objects.filter(authority=authority, active=True, pk__in=ids).order_by("order", "slug")
 
 
-def _free_slots_query(authority, anliegen, *, location, date_from, date_to, channel, now, mode):
-    """Slots with at least one free place for ``channel`` (public includes the released urgent reserve),
-    decided in SQL. Each row carries ``channel_places`` (places this channel may still take) and
-    ``room_left`` (the waiting-room cap minus the clients in the fullest 15-minute window it overlaps;
-    not yet filtered)."""
-    qs = Slot.objects.filter(
-        authority=authority,
-        anliegen=anliegen,
-        withdrawn=False,
-        starts_at__gt=now,
-        location__active=True,
-        location__offer__anliegen=anliegen,
-        location__offer__mode=mode,
-        location__offer__active=True,
-    )
-    if location is not None:
-        qs = qs.filter(location=location)
-    if date_from is not None:
-        qs = qs.filter(starts_at__gte=day_bounds(date_from)[0])
-    if date_to is not None:
-        qs = qs.filter(starts_at__lt=day_bounds(date_to)[1])
-    public = F("public_places") - F("public_taken")
-    invitation = F("invitation_places") - F("invitation_taken")
-    urgent = F("urgent_places") - F("urgent_taken")
-    released_urgent = Case(When(reserve_release_at__lte=now, then=urgent), default=Value(0))
-    if channel == "public":
-        places = public + released_urgent
-    elif channel == "invitation":
-        places = invitation + public
-    elif channel == "urgent":
-        places = urgent + public
-    else:
-        raise ValueError(channel)
-    # The fullest 15-minute window the appointment overlaps: windows start on the quarter hour, so
-    # those overlapping [starts_at, ends_at) start after starts_at - 15 minutes and before ends_at.
-    busiest = (
-        WaitingWindow.objects.filter(
-            authority=OuterRef("authority"),
-            location=OuterRef("location"),
-            starts_at__gt=ExpressionWrapper(
-                OuterRef("starts_at") - dt.timedelta(minutes=WINDOW_MINUTES), output_field=DateTimeField()
-            ),
-            starts_at__lt=OuterRef("ends_at"),
-        )
-        .order_by("-taken")
-        .values("taken")[:1]
-    )
-    return qs.annotate(
-        channel_places=places,
-        room_left=F("location__waiting_room_cap") - Coalesce(Subquery(busiest), Value(0)),
-        location_name=F("location__name"),
-    ).filter(channel_places__gt=0)
-
-
+@heavy_read  # the public free-slot search: read from the replica when there is one
 def free_slots(
     authority,
     anliegen,
@@ -109,7 +48,7 @@ def free_slots(
     and room in the waiting room, in time order. Each carries ``free_places`` (see :func:`places_for`)
     and ``location_name``; the location itself is not loaded."""
     now = now or timezone.now()
-    slots = _free_slots_query(
+    slots = availability.free_slots_query(
         authority,
         anliegen,
         location=location,
@@ -147,42 +86,15 @@ SLOT_LIST_FIELDS = (
 )
 
 
-def free_days(
-    authority,
-    anliegen,
-    *,
-    location=None,
-    date_from=None,
-    date_to=None,
-    channel="public",
-    now=None,
-    mode=Mode.FIRST_COME,
-):
-    """Per location and local day: how many slots have a free place and how many places they have,
-    counted in SQL (no row per slot leaves the database). A list of dicts
-    ``{"location": id, "day": date, "slots": n, "places": n}`` ordered by day and location."""
-    now = now or timezone.now()
-    rows = (
-        _free_slots_query(
-            authority,
-            anliegen,
-            location=location,
-            date_from=date_from,
-            date_to=date_to,
-            channel=channel,
-            now=now,
-            mode=mode,
-        )
-        .filter(room_left__gt=0)
-        .annotate(day=TruncDate("starts_at", tzinfo=_tz()))
-        .values("location_id", "day")
-        .annotate(slots=Count("id"), places=Sum(Least("channel_places", "room_left")))
-        .order_by("day", "location_id")
+@heavy_read
+def free_days(authority, anliegen, *, location=None, date_from=None, date_to=None, now=None, mode=Mode.FIRST_COME):
+    """Per location and local day with a free public place (the urgent reserve once released, the waiting
+    room decided): ``{"location": id, "day": date, "slots": n, "places": n}`` ordered by day and location.
+    Read from the maintained summary (see :mod:`.availability`), a fixed number of statements."""
+    days, _locations = availability.public_days(
+        authority, anliegen, location=location, date_from=date_from, date_to=date_to, now=now, mode=mode
     )
-    return [
-        {"location": row["location_id"], "day": row["day"], "slots": row["slots"], "places": row["places"]}
-        for row in rows
-    ]
+    return [{"location": d.location, "day": d.day, "slots": d.slots, "places": d.places} for d in days]
 
 
 def days_with_places(authority, anliegen, location, date_from, date_to, now=None):
@@ -192,8 +104,6 @@ def days_with_places(authority, anliegen, location, date_from, date_to, now=None
 
 
 def waiting_room_free(slot):
-    from . import capacity
-
     starts = capacity.windows(slot.starts_at, slot.ends_at)
     taken = WaitingWindow.objects.filter(
         authority_id=slot.authority_id, location_id=slot.location_id, starts_at__in=starts
@@ -204,8 +114,6 @@ def waiting_room_free(slot):
 def places_for(slot, channel="public", now=None):
     """Free places of ``slot`` for ``channel``, at most the room left in the waiting room. Slots from
     :func:`free_slots` carry the number already (``free_places``, for the channel they were searched for)."""
-    from .services import channels_for
-
     free = sum(slot.free(c) for c in channels_for(slot, channel, now))
     return min(free, waiting_room_free(slot))
 
@@ -231,6 +139,16 @@ def bookings_between(authority, location, start_day, end_day):
     )
 
 
+def person_ids_by_reference(authority, references):
+    """{booking reference: person id or None} for the given references (e.g. of checked-in tickets)."""
+    references = [r for r in references if r]
+    if not references:
+        return {}
+    return dict(
+        Booking.objects.filter(authority=authority, reference__in=references).values_list("reference", "person_id")
+    )
+
+
 def active_bookings_for_person(authority, person):
     return Booking.objects.filter(authority=authority, person=person, status__in=ACTIVE_STATUSES)
 
@@ -244,3 +162,30 @@ def open_round(authority, anliegen, now=None):
         .select_related("location")
         .first()
     )
+
+
+def identity_keys_of(authority, person_ids):
+    """{person id: identity key} – the key of the one-booking-per-person rule, for persons with an e-mail."""
+    from willkommen.clients.models import Person
+
+    from .services import identity_key
+
+    persons = Person.objects.filter(authority=authority, pk__in=person_ids)
+    return {p.pk: identity_key(p.family_name, p.given_names, p.date_of_birth, p.email) for p in persons if p.email}
+
+
+def bookings_of_persons(authority, person_ids, keys):
+    """Bookings linked to these persons, or made online under one of their identity keys."""
+    return Booking.objects.filter(authority=authority).filter(Q(person_id__in=person_ids) | Q(identity_key__in=keys))
+
+
+def booking_references_of(authority, person):
+    keys = list(identity_keys_of(authority, [person.pk]).values())
+    return list(bookings_of_persons(authority, [person.pk], keys).values_list("reference", flat=True))
+
+
+def appointment_figures(authority, start, end, *, location=None, today=None):
+    """The appointment figures (``figures.py``) of ``authority`` for appointments from ``start`` to ``end``."""
+    from .figures import appointment_figures as compute
+
+    return compute(authority, start, end, location=location, today=today)

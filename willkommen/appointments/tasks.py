@@ -1,26 +1,18 @@
-"""Background jobs: client notifications, slot generation (nightly and on change), hold expiry, reminders,
-allocation runs."""
+"""Background jobs: client notifications (mail first, see :mod:`.jobs`), slot generation (nightly and on
+change), hold expiry, reminders, allocation runs."""
 
 from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-# What ``send_notification`` may send: ``notifications.send_<kind>``.
-NOTIFICATIONS = ("confirm_request", "confirmation", "reminder", "cancelled", "moved", "invitation", "waitlist")
+from willkommen.core import jobs as priorities
+
+from .jobs import NOTIFICATIONS, send_notification
+
+__all__ = ["NOTIFICATIONS", "send_notification"]  # the notification job, also under its former path
 
 
-@task()
-def send_notification(kind, object_id, **extra):
-    """Render and send one client notification (mail text, ICS, PDF with QR code). Queued by the services
-    on commit, so a booking request never renders or sends mail itself."""
-    from . import notifications
-
-    if kind not in NOTIFICATIONS:
-        raise ValueError(f"unknown notification {kind!r}")
-    getattr(notifications, f"send_{kind}")(object_id, **extra)
-
-
-@task()
+@task(priority=priorities.BULK)
 def generate_slots(authority_id=None, offer_id=None):
     """Recompute slots for one offer, one authority or all (idempotent)."""
     from willkommen.tenancy.models import Authority
@@ -46,7 +38,7 @@ def generate_slots_nightly():
 @db_periodic_task(crontab(minute="*"))
 def expire_holds():
     """Every minute: unconfirmed holds past their time return to the pool."""
-    from .services import expire_holds as expire
+    from .booking import expire_holds as expire
 
     return expire()
 
@@ -54,7 +46,7 @@ def expire_holds():
 @db_periodic_task(crontab(minute="*/10"))
 def send_reminders():
     """Every ten minutes: reminders for confirmed appointments in the next 48 hours (once each)."""
-    from .services import send_reminders as send
+    from .booking import send_reminders as send
 
     return send()
 
@@ -65,3 +57,30 @@ def run_allocation_rounds():
     from . import allocation
 
     return [allocation.run(r) for r in allocation.due_rounds()]
+
+
+@task()
+def apply_retention():
+    """Bookings, invitations and allocation requests past APPOINTMENTS_RETENTION_DAYS (recorded per authority)."""
+    from willkommen.audit import retention
+
+    return [run.pk for run in retention.run_job("appointments")]
+
+
+@db_periodic_task(crontab(hour="2", minute="50"))
+def schedule_retention():
+    apply_retention.enqueue()
+
+
+@task(priority=priorities.BULK)
+def invite_renewals():
+    """Renewal invitations (``renewals.run``): answered, invited, followed up, listed for the team."""
+    from .renewals import run
+
+    return run()
+
+
+@db_periodic_task(crontab(hour="1", minute="20"))
+def schedule_renewals():
+    """Every night, after the expiries of the residence history (clients, 00:30)."""
+    invite_renewals.enqueue()

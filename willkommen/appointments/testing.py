@@ -55,3 +55,10 @@ def person(n=0, **extra):
         "email": f"client{n}@example.org",
         **extra,
     }
+
+
+def applicant(n=0, **extra):
+    """The person of :func:`person` as the booking commands take it (``extra``: any Applicant field)."""
+    from .identity import Applicant
+
+    return Applicant(**person(n, **extra))

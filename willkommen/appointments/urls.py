@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk, views
+from . import desk, renewal_desk, views
 
 urlpatterns = [
     # Portal (clients)
@@ -8,6 +8,7 @@ urlpatterns = [
     path("appointments/challenge/", views.challenge, name="challenge"),
     path("appointments/held/<str:reference>/", views.held, name="held"),
     path("appointments/invitation/<str:token>/", views.invitation, name="invitation"),
+    path("appointments/renew/<str:token>/", views.renew, name="renew"),
     path("appointments/booking/<str:reference>/<str:token>/", views.detail, name="detail"),
     path("appointments/booking/<str:reference>/<str:token>/confirm/", views.confirm, name="confirm"),
     path("appointments/booking/<str:reference>/<str:token>/cancel/", views.cancel, name="cancel"),
@@ -24,6 +25,9 @@ urlpatterns = [
     path("desk/appointments/day-list/", desk.day_list, name="desk-day-list"),
     path("desk/appointments/book/<int:slot_id>/", desk.book_on_behalf, name="desk-book"),
     path("desk/appointments/invite/", desk.invite, name="desk-invite"),
+    path("desk/appointments/invite/person/<int:pk>/", renewal_desk.invite_person, name="desk-invite-person"),
+    path("desk/appointments/renewals/", renewal_desk.renewal_list, name="desk-renewals"),
+    path("desk/appointments/renewals/invite/", renewal_desk.renewal_invite, name="desk-renewals-invite"),
     path("desk/appointments/bookings/<int:pk>/", desk.booking_detail, name="desk-booking"),
     path("desk/appointments/bookings/<int:pk>/mark/", desk.mark, name="desk-mark"),
     path("desk/appointments/bookings/<int:pk>/cancel/", desk.cancel, name="desk-cancel"),

@@ -15,7 +15,7 @@ from willkommen.catalogue.checklist import InvalidAnswers, build, parse_answers,
 from willkommen.catalogue.models import Anliegen
 from willkommen.core import ratelimit
 
-from . import notifications, protection, selectors, services
+from . import documents, limits, notifications, protection, selectors, services
 from .forms import AllocationRequestForm, DetailsForm
 from .models import Channel, Invitation, Mode, Slot, Status
 
@@ -158,6 +158,7 @@ def book(request, slug, slot_id):
         "form": form,
         "answers": answers,
         "answers_query": _answers_query(answers),
+        "altcha_strings": protection.widget_strings(),
     }
     if request.method == "GET":
         return render(request, "appointments/book.html", context)
@@ -171,12 +172,19 @@ def book(request, slug, slot_id):
 
 
 def attempt_booking(request, anliegen, slot_id, form, answers, *, invitation=None):
-    """Rate limit, proof of work, validation, hold. Returns a Booking, an error response, or None (form errors)."""
+    """Rate limits, proof of work, validation, hold. Returns a Booking, an error response, or None (form errors)."""
     authority = request.authority
-    address = ratelimit.client_address(request)
     payload = request.POST.get("altcha", "")
-    proof = protection.verify(payload) if payload else False
-    if payload and not proof:
+    nonce = protection.solved(payload) if payload else None
+    email = request.POST.get("email", "")
+    person = services.identity_key(
+        request.POST.get("family_name"), request.POST.get("given_names"), request.POST.get("date_of_birth"), email
+    )
+    refusal = "bad_proof" if payload and nonce is None else None
+    refusal = refusal or protection.admit(
+        ratelimit.client_address(request), nonce=nonce, person=person, email=services.email_key(email)
+    )
+    if refusal in ("bad_proof", "replayed"):
         services.count_blocked(authority, "bad_proof_of_work")
         return _error(
             request,
@@ -184,41 +192,41 @@ def attempt_booking(request, anliegen, slot_id, form, answers, *, invitation=Non
             _("The automatic check against robots failed. Please reload the page and try again."),
             400,
         )
-    if not protection.allow_booking_attempt(address, proof):
+    if refusal is not None:
         services.count_blocked(authority, "rate_limit")
         return ratelimit.too_many(request)
     if not form.is_valid():
         return None
     data = form.cleaned_data
+    applicant = services.Applicant(
+        family_name=data["family_name"],
+        given_names=data["given_names"],
+        date_of_birth=data["date_of_birth"],
+        email=data["email"],
+        phone=data.get("phone", ""),
+        language=data.get("language") or translation.get_language(),
+        interpreter_needed=data.get("interpreter_needed", False),
+        interpreter_language=data.get("interpreter_language", ""),
+        passport_number=data.get("passport_number", ""),
+        answers=answers,
+    )
+    terms = services.Terms(
+        channel=Channel.INVITATION if invitation else Channel.PUBLIC,
+        proof_of_work=nonce is not None,
+        invitation=invitation,
+        person=invitation.person if invitation else None,
+        case=invitation.case if invitation else None,
+        portal_url=portal_url(request),
+    )
     try:
-        booking, _token = services.hold(
-            authority,
-            slot_id=slot_id,
-            anliegen=anliegen,
-            family_name=data["family_name"],
-            given_names=data["given_names"],
-            date_of_birth=data["date_of_birth"],
-            email=data["email"],
-            phone=data.get("phone", ""),
-            language=data.get("language") or translation.get_language(),
-            interpreter_needed=data.get("interpreter_needed", False),
-            interpreter_language=data.get("interpreter_language", ""),
-            passport_number=data.get("passport_number", ""),
-            answers=answers,
-            proof_of_work=proof,
-            channel=Channel.INVITATION if invitation else Channel.PUBLIC,
-            invitation=invitation,
-            person=invitation.person if invitation else None,
-            case=invitation.case if invitation else None,
-            portal_url=portal_url(request),
-        )
+        booking, _token = services.hold(authority, slot_id=slot_id, anliegen=anliegen, applicant=applicant, terms=terms)
     except services.BookingError as exc:
         return _error(request, _("Not booked"), exc.message, exc.status)
     return booking
 
 
 def held(request, reference):
-    return render(request, "appointments/held.html", {"reference": reference, "hold_minutes": services.HOLD_MINUTES})
+    return render(request, "appointments/held.html", {"reference": reference, "hold_minutes": limits.hold_minutes()})
 
 
 def _booking_or_error(request, reference, token):
@@ -239,7 +247,7 @@ def _context(booking, token):
     }
 
 
-@ratelimit.ratelimit("appointments-token")
+@ratelimit.ratelimit("appointments-token", limits.token_limit)
 @require_http_methods(["GET", "POST"])
 def confirm(request, reference, token):
     booking, error = _booking_or_error(request, reference, token)
@@ -267,7 +275,7 @@ def ics(request, reference, token):
         return error
     if booking.status not in (Status.CONFIRMED, Status.CHECKED_IN):
         return _error(request, _("Not confirmed"), _("Please confirm the appointment first."), 409)
-    response = HttpResponse(notifications.ics(booking), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(documents.ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
     return response
 
@@ -278,12 +286,12 @@ def pdf(request, reference, token):
         return error
     if booking.status not in (Status.CONFIRMED, Status.CHECKED_IN):
         return _error(request, _("Not confirmed"), _("Please confirm the appointment first."), 409)
-    response = HttpResponse(notifications.pdf(booking), content_type="application/pdf")
+    response = HttpResponse(documents.pdf(booking), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{booking.reference}.pdf"'
     return response
 
 
-@ratelimit.ratelimit("appointments-token")
+@ratelimit.ratelimit("appointments-token", limits.token_limit)
 @require_http_methods(["GET", "POST"])
 def cancel(request, reference, token):
     booking, error = _booking_or_error(request, reference, token)
@@ -298,9 +306,30 @@ def cancel(request, reference, token):
     return render(request, "appointments/cancelled.html", _context(booking, token))
 
 
-@ratelimit.ratelimit("appointments-token")
+MOVE_DAYS = 90
+
+
+def _move_slots(request, booking):
+    today = timezone.localdate()
+    return selectors.free_slots(
+        request.authority,
+        booking.anliegen,
+        location=booking.location,
+        date_from=today,
+        date_to=today + dt.timedelta(days=MOVE_DAYS),
+        channel="invitation" if booking.channel == Channel.INVITATION else "public",
+    )
+
+
+def _local_day(slot):
+    return timezone.localtime(slot.starts_at).date()
+
+
+@ratelimit.ratelimit("appointments-token", limits.token_limit)
 @require_http_methods(["GET", "POST"])
 def move(request, reference, token):
+    """Moving in three steps, each a plain page (no JavaScript needed): choose a day, then a time (nothing
+    preselected), then confirm with the old and the new time side by side. Only the confirmation moves."""
     booking, error = _booking_or_error(request, reference, token)
     if error:
         return error
@@ -309,24 +338,47 @@ def move(request, reference, token):
             slot_id = int(request.POST.get("slot", ""))
         except ValueError:
             return _error(request, _("Not moved"), _("Please choose a time."), 400)
+        if request.POST.get("confirmed") != "yes":
+            return _error(request, _("Not moved"), _("Please confirm the new time."), 400)
         try:
             booking = services.move(request.authority, reference, token, slot_id=slot_id)
         except services.BookingError as exc:
             return _error(request, _("Not moved"), exc.message, exc.status)
         return redirect("appointments:detail", reference=booking.reference, token=token)
-    today = timezone.localdate()
-    free = selectors.free_slots(
-        request.authority,
-        booking.anliegen,
-        location=booking.location,
-        date_from=today,
-        date_to=today + dt.timedelta(days=90),
-        channel="invitation" if booking.channel == Channel.INVITATION else "public",
-    )
-    return render(request, "appointments/move.html", {**_context(booking, token), "slots": free[:200]})
+    free = _move_slots(request, booking)
+    context = {**_context(booking, token), "step": "day", "errors": []}
+    if "slot" in request.GET:  # step 3: confirm
+        try:
+            slot_id = int(request.GET["slot"])
+        except ValueError:
+            slot_id = None
+        new = next((slot for slot in free if slot.pk == slot_id), None)
+        if new is not None and new.pk != booking.slot_id:
+            return render(request, "appointments/move.html", {**context, "step": "confirm", "new": new})
+        context["errors"] = [_("This time is no longer free. Please choose another time.")]
+    days = {}
+    for slot in free:
+        days.setdefault(_local_day(slot), []).append(slot)
+    chosen = None
+    if request.GET.get("date"):
+        try:
+            chosen = dt.date.fromisoformat(request.GET["date"])
+        except ValueError:
+            chosen = None
+        if chosen not in days:
+            context["errors"] = [_("There are no free times on this day. Please choose another day.")]
+            chosen = None
+    if chosen is not None:
+        times = [slot for slot in days[chosen] if slot.pk != booking.slot_id]
+        if request.GET.get("step") == "time" and "slot" not in request.GET:
+            context["errors"] = [_("Please choose a time.")]
+        context.update({"step": "time", "chosen": chosen, "times": times})
+    else:
+        context["days"] = [(day, len(slots)) for day, slots in days.items()]
+    return render(request, "appointments/move.html", context, status=400 if context["errors"] else 200)
 
 
-@ratelimit.ratelimit("appointments-book")
+@ratelimit.ratelimit("appointments-invitation", limits.token_limit)
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
     """A personal invitation link: invitation-only places until the deadline; the name is fixed."""
@@ -367,7 +419,7 @@ def invitation(request, token):
     )
 
 
-@ratelimit.ratelimit("appointments-request", limit=5)
+@ratelimit.ratelimit("appointments-request", limits.request_limit)
 @require_http_methods(["GET", "POST"])
 def allocation_request(request, slug):
     """Fair allocation mode: file a request during the window; speed gives no advantage. No JavaScript."""
@@ -388,3 +440,21 @@ def allocation_request(request, slug):
             return _error(request, _("Request not filed"), exc.message, exc.status)
         return render(request, "appointments/request_filed.html", context)
     return render(request, "appointments/request.html", context, status=400 if request.method == "POST" else 200)
+
+
+@ratelimit.ratelimit("appointments-renewal", limits.token_limit)
+@require_http_methods(["GET"])
+def renew(request, token):
+    """The personal link of a renewal invitation (e-mail, SMS or the letter's QR code): recorded as opened,
+    then on to the online application or, where the Anliegen needs a visit, to the invitation-only times."""
+    from . import renewals
+
+    if request.authority is None:
+        raise Http404
+    renewal = renewals.by_token(request.authority, token)
+    if renewal is None:
+        return _error(request, _("Link not valid"), _("This link is not valid."), 404)
+    renewals.opened(renewal)
+    if renewal.by_appointment and renewal.invitation is not None:
+        return redirect(reverse("appointments:invitation", args=[token]))
+    return redirect(reverse("applications:start", args=[renewal.anliegen.slug]))

@@ -37,7 +37,7 @@ def test_create_upload_submit_status(client, anliegen, routed_team):
     up = client.post(f"{base}/documents/", {"checklist_key": "passport", "file": file("p.pdf", pdf_bytes())}, **headers)
     assert up.status_code == 201 and len(up.json()["sha256"]) == 64
     bad = client.post(f"{base}/documents/", {"checklist_key": "photo", "file": file("p.png", b"GIF89a....")}, **headers)
-    assert bad.status_code == 400 and "file" in bad.json()
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid" and "file" in bad.json()["errors"]
     up = client.post(f"{base}/documents/", {"checklist_key": "photo", "file": file("p.png", png())}, **headers)
     assert up.json()["missing"] == ["blocked_account_proof"]
     assert client.post(f"{base}/submit/", **headers).status_code == 400  # no Idempotency-Key

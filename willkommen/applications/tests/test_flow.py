@@ -137,7 +137,9 @@ def test_resume_by_magic_link(client, draft):
     response = client.post("/a/alpha/apply/resume/", {"email": PERSONAL["email"]})
     assert response.status_code == 200
     link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
-    client.get(link.replace("http://testserver", ""))
+    path = link.replace("http://testserver", "")
+    assert client.get(path).status_code == 200  # a button; the POST behind it uses the link
+    assert client.post(path)["Location"] == "/a/alpha/apply/mine/"
     page = client.get("/a/alpha/apply/mine/").content.decode()
     assert str(draft.public_id) in page
     assert client.get(f"/a/alpha/apply/{draft.public_id}/documents/").status_code == 200

@@ -35,7 +35,7 @@ def test_receipt_pdf_text(submitted, routed_team):
     for expected in [case.number, code, routed_team.name, "§ 16b AufenthG", "§ 81 (4)"]:
         assert expected in flat, expected
     # German section and the client's language (English)
-    assert "Eingangsbestätigung" in flat or "Eingang" in flat
+    assert "Eingangsbestätigung" in flat
     assert "Receipt of your application" in flat
     assert "Aufenthaltserlaubnis zum Studium" in flat and "Residence permit for study" in flat
     assert "Marriage certificate" in flat  # missing, in English
@@ -120,11 +120,14 @@ def test_client_data_export_zip(client, submitted):
     client.post("/a/alpha/status/", {"number": case.number, "code": code})
     response = client.get("/a/alpha/status/my-data.zip")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert "no-store" in {d.strip() for d in response["Cache-Control"].split(",")}
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     data = json.loads(archive.read("data.json"))
-    assert data["person"]["family_name"] == "Haddad"
-    assert data["cases"][0]["number"] == case.number
-    assert any(name.startswith("documents/") for name in archive.namelist())
+    assert data["sections"]["person"]["tables"]["person"][0]["family_name"] == "Haddad"
+    assert data["sections"]["cases"]["tables"]["cases"][0]["number"] == case.number
+    assert data["sections"]["applications"]["tables"]["applications"][0]["id"] == application.pk
+    assert "internal_notes" not in data["sections"]["cases"]["tables"]  # the client's copy
+    assert any(name.startswith("files/efile/") for name in archive.namelist())
     assert AuditEntry.objects.filter(action="export", person_id=case.person_id).exists()
 
 
@@ -176,3 +179,19 @@ def test_twenty_concurrent_submits_with_same_key_make_one_case(authority, anlieg
     assert errors == []
     assert Case.objects.filter(authority=authority).count() == 1
     assert len(set(results)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_receipt_download_is_rendered_off_the_request(draft, client, monkeypatch, mailoutbox):
+    """The receipt job renders the client's PDF once (for the mail) and keeps it; the download serves it."""
+    from willkommen.applications import receipt
+
+    services.submit(draft, idempotency_key="off-the-request")  # the job runs on commit
+    draft.refresh_from_db()
+    attached = mailoutbox[-1].attachments[0][1]
+    monkeypatch.setattr(receipt, "render_receipt", lambda *a, **k: pytest.fail("rendered in the request"))
+    session = client.session
+    session["applications"] = [str(draft.public_id)]
+    session.save()
+    response = client.get(f"/a/alpha/apply/{draft.public_id}/receipt.pdf")
+    assert response.status_code == 200 and response.content == attached

@@ -76,7 +76,7 @@ def test_client_sees_and_downloads_only_own_visible_letters(client, submitted, a
     page = client.get("/a/alpha/status/case/").content.decode()
     assert f"/status/letter/{shown.pk}.pdf" in page and f"/status/letter/{hidden.pk}.pdf" not in page
     response = client.get(f"/a/alpha/status/letter/{shown.pk}.pdf")
-    assert response.status_code == 200 and response.content.endswith(b"bescheid")
+    assert response.status_code == 200 and b"".join(response.streaming_content).endswith(b"bescheid")
     assert client.get(f"/a/alpha/status/letter/{hidden.pk}.pdf").status_code == 404
     client.cookies.clear()
     assert client.get(f"/a/alpha/status/letter/{shown.pk}.pdf").status_code == 302

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from willkommen.appointments import allocation
 from willkommen.appointments.allocation import Place, Wish, allocate
 from willkommen.appointments.models import AllocationRequest, AllocationRound, Booking, Status
-from willkommen.appointments.testing import make_offer
+from willkommen.appointments.testing import applicant, make_offer
 
 DAY = dt.date(2027, 3, 1)
 T0 = dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC)
@@ -140,11 +140,10 @@ def test_allocation_mode_refuses_direct_public_booking(client, authority):
     offer = make_offer(authority, mode="allocation")
     from willkommen.appointments import services
     from willkommen.appointments.models import Slot
-    from willkommen.appointments.testing import person
 
     slot = Slot.objects.filter(authority=authority, starts_at__gt=timezone.now()).first()
     import pytest
 
     with pytest.raises(services.BookingError, match="allocation"):
-        services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, **person())
+        services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, applicant=applicant())
     assert client.get(f"/appointments/{offer.anliegen.slug}/times/").status_code == 302

@@ -21,15 +21,23 @@ def body(slot, n=1, **extra):
     }
 
 
-def test_slots_lists_free_places(authority, future_slot):
+def _times(answer):
+    """{slot id: (day, "HH:MM", free)} from the compact answer."""
+    return {slot_id: (d["day"], hhmm, free) for d in answer["days"] for slot_id, hhmm, free in d["slots"]}
+
+
+def test_slots_lists_free_places_compactly(authority, future_slot):
     api = APIClient()
     day = timezone.localtime(future_slot.starts_at).date()
     response = api.get(
         "/api/v1/appointments/slots/", {"anliegen": future_slot.anliegen.slug, "date_from": day, "date_to": day}
     )
     assert response.status_code == 200
-    rows = {row["id"]: row for row in response.json()}
-    assert rows[future_slot.pk]["free"] == 2
+    answer = response.json()
+    assert answer["time_zone"] == "Europe/Berlin" and answer["minutes"] == future_slot.anliegen.appointment_minutes
+    assert answer["locations"] == [{"id": future_slot.location_id, "name": future_slot.location.name}]
+    local = timezone.localtime(future_slot.starts_at)
+    assert _times(answer)[future_slot.pk] == (day.isoformat(), f"{local:%H:%M}", 2)
     assert api.get("/api/v1/appointments/slots/", {"anliegen": "nope"}).status_code == 404
     bad = api.get("/api/v1/appointments/slots/", {"anliegen": future_slot.anliegen.slug, "date_from": "soon"})
     assert bad.status_code == 400
@@ -39,20 +47,41 @@ def test_days_counts_free_times_per_location_and_day(authority, future_slot):
     api = APIClient()
     day = timezone.localtime(future_slot.starts_at).date()
     params = {"anliegen": future_slot.anliegen.slug, "date_from": day, "date_to": day}
-    slots = api.get("/api/v1/appointments/slots/", params).json()
+    times = _times(api.get("/api/v1/appointments/slots/", params).json())
     days = api.get("/api/v1/appointments/days/", params)
     assert days.status_code == 200
     assert days.json() == [
         {
             "location": future_slot.location_id,
             "day": day.isoformat(),
-            "slots": len(slots),
-            "places": sum(row["free"] for row in slots),
+            "slots": len(times),
+            "places": sum(free for _day, _hhmm, free in times.values()),
         }
     ]
     too_long = {**params, "date_to": (day + dt.timedelta(days=93)).isoformat()}
     assert api.get("/api/v1/appointments/days/", too_long).status_code == 400
     assert api.get("/api/v1/appointments/days/", {**params, "location": "x"}).status_code == 400
+
+
+def test_free_place_answers_are_cached_with_etags_and_follow_bookings(
+    authority, future_slot, settings, django_capture_on_commit_callbacks
+):
+    from willkommen.appointments import services
+    from willkommen.appointments.testing import applicant
+
+    settings.APPOINTMENTS_FREE_CACHE_SECONDS = 30
+    api = APIClient()
+    params = {"anliegen": future_slot.anliegen.slug}
+    for path in ("/api/v1/appointments/slots/", "/api/v1/appointments/days/"):
+        first = api.get(path, params)
+        assert first["Cache-Control"] == "public, max-age=30" and first["ETag"]
+        assert api.get(path, params, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    before = api.get("/api/v1/appointments/slots/", params)
+    with django_capture_on_commit_callbacks(execute=True):  # a new version once the booking commits
+        services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, applicant=applicant(1))
+    after = api.get("/api/v1/appointments/slots/", params, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert _times(after.json())[future_slot.pk][2] == 1
 
 
 def test_booking_201_409_400_and_token_endpoints(authority, offer, mailoutbox, django_capture_on_commit_callbacks):

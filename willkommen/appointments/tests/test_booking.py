@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from willkommen.appointments import protection, services
+from willkommen.appointments import jobs, limits, protection, services
 from willkommen.appointments.models import BlockedAttempt, Booking, Slot, Status
-from willkommen.appointments.testing import make_offer, person
+from willkommen.appointments.testing import applicant, make_offer, person
 from willkommen.catalogue.testing import make_anliegen
 
 
@@ -33,12 +33,13 @@ def test_portal_flow_without_javascript(client, authority, future_slot, mailoutb
     assert anliegen.slug in client.get(reverse("appointments:index")).content.decode()
     questions = client.get(reverse("appointments:questions", args=[anliegen.slug]))
     assert questions.status_code == 200 and 'name="married"' in questions.content.decode()
-    times = client.get(reverse("appointments:times", args=[anliegen.slug]), {"married": "yes"})
+    day = timezone.localtime(future_slot.starts_at).date().isoformat()
+    times = client.get(reverse("appointments:times", args=[anliegen.slug]), {"married": "yes", "date": day})
     page = times.content.decode()
     assert times.status_code == 200
-    assert "Heiratsurkunde" in page or "marriage" in page.lower()  # the personalised checklist
+    assert "Heiratsurkunde" in page  # the personalised checklist, in German (no language chosen)
     book_url = reverse("appointments:book", args=[anliegen.slug, future_slot.pk])
-    assert book_url in page or times.context["slots"]
+    assert f'href="{book_url}?married=yes"' in page  # the slot of the chosen day, offered as a plain link
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(book_url + "?married=yes", {**details(1), "married": "yes"})
     assert response.status_code == 302
@@ -55,8 +56,9 @@ def test_portal_flow_without_javascript(client, authority, future_slot, mailoutb
     booking.refresh_from_db()
     assert booking.status == Status.CONFIRMED
     confirmation = mailoutbox[-1]
-    names = [a[0] for a in confirmation.attachments]
-    assert f"{booking.reference}.ics" in names and f"{booking.reference}.pdf" in names
+    # Mail first: nothing is rendered ahead of the mail; it links to the page with the ICS file and the PDF.
+    assert confirmation.attachments == []
+    assert any(f"/appointments/booking/{booking.reference}/" in u for u in links(confirmation))
     detail = path.rsplit("confirm/", 1)[0]
     ics = client.get(detail + "appointment.ics")
     assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in ics.content
@@ -81,6 +83,23 @@ def test_booking_with_proof_of_work(client, future_slot):
     assert Booking.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "label", "footer"),
+    [("ar", "أنا لست روبوتًا", "محمي بواسطة"), ("de", "Ich bin kein Roboter", "Geschützt durch")],
+)
+def test_the_proof_of_work_widget_speaks_the_language_of_the_page(client, future_slot, language, label, footer):
+    import html
+    import json
+
+    client.cookies["willkommen_language"] = language
+    page = client.get(reverse("appointments:book", args=[future_slot.anliegen.slug, future_slot.pk])).content.decode()
+    strings = json.loads(html.unescape(re.search(r'<script id="altcha-strings" [^>]*>(.*?)</script>', page).group(1)))
+    assert f'language="{language}"' in re.search(r"<altcha-widget [^>]*>", page).group(0)
+    assert strings["label"] == label
+    assert strings["footer"].startswith(footer + ' <a href="https://altcha.org/"')
+    assert "Verifying" not in page
+
+
 def test_wrong_proof_of_work_books_nothing(client, authority, future_slot):
     client.cookies["willkommen_language"] = "en"
     url = reverse("appointments:book", args=[future_slot.anliegen.slug, future_slot.pk])
@@ -99,7 +118,8 @@ def test_wrong_proof_of_work_books_nothing(client, authority, future_slot):
     assert BlockedAttempt.objects.filter(authority=authority, reason="bad_proof_of_work").count() == 2
 
 
-def test_difficulty_rises_with_the_request_rate():
+def test_difficulty_rises_with_the_request_rate(settings):
+    settings.APPOINTMENTS_POW_STEPS = (4, 10, 30)
     easy = protection.new_challenge("10.0.0.1")["parameters"]["keyPrefix"]
     for _ in range(12):
         protection.new_challenge("10.0.0.2")
@@ -107,17 +127,19 @@ def test_difficulty_rises_with_the_request_rate():
     assert len(hard) > len(easy)
 
 
-def test_twenty_bookings_from_one_address_in_a_minute(client, authority, offer):
-    """Without proof of work the limit is stricter; beyond the limit nothing is booked (429)."""
+def test_twenty_bookings_from_one_address_in_a_minute(client, authority, offer, settings):
+    """Without proof of work the address's limit is stricter; beyond the limit nothing is booked (429)."""
+    settings.APPOINTMENTS_BOOKING_RATE_LIMIT_NO_POW = 3
+    limit = limits.booking_limit_per_address(with_proof=False)
     slots = list(Slot.objects.filter(authority=authority, starts_at__gt=timezone.now()).order_by("starts_at")[:20])
     statuses = []
     for n, slot in enumerate(slots):
         url = reverse("appointments:book", args=[slot.anliegen.slug, slot.pk])
         statuses.append(client.post(url, details(n)).status_code)
-    assert statuses[: protection.LIMIT_WITHOUT_PROOF] == [302] * protection.LIMIT_WITHOUT_PROOF
-    assert set(statuses[protection.LIMIT_WITHOUT_PROOF :]) == {429}
-    assert Booking.objects.count() == protection.LIMIT_WITHOUT_PROOF
-    assert BlockedAttempt.objects.filter(reason="rate_limit").count() == 20 - protection.LIMIT_WITHOUT_PROOF
+    assert statuses[:limit] == [302] * limit
+    assert set(statuses[limit:]) == {429}
+    assert Booking.objects.count() == limit
+    assert BlockedAttempt.objects.filter(reason="rate_limit").count() == 20 - limit
     # Another address is not affected.
     url = reverse("appointments:book", args=[slots[-1].anliegen.slug, slots[-1].pk])
     assert client.post(url, details(99), REMOTE_ADDR="10.9.9.9").status_code == 302
@@ -129,12 +151,12 @@ def test_slot_of_another_anliegen_or_authority(client, authority, other_authorit
     foreign = make_offer(other_authority)
     foreign_slot = Slot.objects.filter(authority=other_authority, starts_at__gt=timezone.now()).first()
     with pytest.raises(services.BookingError) as exc:
-        services.hold(authority, slot_id=other_slot.pk, anliegen=future_slot.anliegen, **person())
+        services.hold(authority, slot_id=other_slot.pk, anliegen=future_slot.anliegen, applicant=applicant())
     assert exc.value.status == 400
     with pytest.raises(services.BookingError):
-        services.hold(authority, slot_id=foreign_slot.pk, anliegen=future_slot.anliegen, **person())
+        services.hold(authority, slot_id=foreign_slot.pk, anliegen=future_slot.anliegen, applicant=applicant())
     with pytest.raises(services.BookingError):
-        services.hold(authority, slot_id=foreign_slot.pk, anliegen=foreign.anliegen, **person())
+        services.hold(authority, slot_id=foreign_slot.pk, anliegen=foreign.anliegen, applicant=applicant())
     # Portal: the other authority's slot is simply unknown here.
     url = reverse("appointments:book", args=[future_slot.anliegen.slug, foreign_slot.pk])
     assert client.post(url, details(1)).status_code == 404
@@ -151,13 +173,15 @@ def test_past_slot(authority, offer):
             slot_id=past.pk,
             anliegen=offer.anliegen,
             now=past.starts_at + dt.timedelta(minutes=1),
-            **person(),
+            applicant=applicant(),
         )
     assert Booking.objects.count() == 0
 
 
 def test_tampered_token_and_expired_hold(client, authority, future_slot):
-    booking, token = services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, **person())
+    booking, token = services.hold(
+        authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, applicant=applicant()
+    )
     for bad in [token[:-1] + ("A" if token[-1] != "A" else "B"), "x", ""]:
         with pytest.raises(services.BookingError) as exc:
             services.confirm(authority, booking.reference, bad)
@@ -168,7 +192,8 @@ def test_tampered_token_and_expired_hold(client, authority, future_slot):
         services.cancel(authority, booking.reference, "wrong")
     booking.refresh_from_db()
     assert booking.status == Status.HELD
-    later = timezone.now() + dt.timedelta(minutes=services.HOLD_MINUTES + 1)
+    jobs.started(booking.pk)  # the confirmation request has left
+    later = timezone.now() + dt.timedelta(minutes=limits.hold_minutes() + 1)
     with pytest.raises(services.BookingError) as exc:
         services.confirm(authority, booking.reference, token, now=later)
     assert exc.value.status == 410
@@ -177,16 +202,46 @@ def test_tampered_token_and_expired_hold(client, authority, future_slot):
     assert slot_places(future_slot) == 0
 
 
-def test_expire_holds_job_returns_places(authority, future_slot):
-    booking, _token = services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, **person())
+def test_expire_holds_job_returns_places(authority, future_slot, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the confirmation request leaves
+        booking, _token = services.hold(
+            authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, applicant=applicant()
+        )
+    booking.refresh_from_db()
+    assert booking.notified_at is not None
     assert services.expire_holds(timezone.now()) == 0
     assert services.expire_holds(timezone.now() + dt.timedelta(minutes=31)) == 1
     booking.refresh_from_db()
     assert booking.status == Status.EXPIRED and slot_places(future_slot) == 0
 
 
+def test_a_hold_does_not_expire_while_its_mail_waits(authority, future_slot, settings):
+    """The client's time starts when the confirmation request leaves, not when the place was taken."""
+    booking, _token = services.hold(
+        authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, applicant=applicant()
+    )
+    hold = dt.timedelta(minutes=limits.hold_minutes())
+    taken = timezone.now()
+    # The mail is still queued after the hold time: the place stays held.
+    assert services.expire_holds(taken + hold + dt.timedelta(minutes=5)) == 0
+    # It leaves 40 minutes late: the client has the full hold time from then on.
+    sent = taken + dt.timedelta(minutes=40)
+    jobs.started(booking.pk, now=sent)
+    booking.refresh_from_db()
+    assert booking.hold_expires_at == sent + hold
+    assert services.expire_holds(sent + hold - dt.timedelta(minutes=1)) == 0
+    assert services.expire_holds(sent + hold + dt.timedelta(minutes=1)) == 1
+    # A mail that never leaves gives the place up after the grace time.
+    second, _token = services.hold(
+        authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, applicant=applicant(2)
+    )
+    grace = dt.timedelta(minutes=settings.APPOINTMENTS_HOLD_MAIL_GRACE_MINUTES)
+    assert services.expire_holds(taken + grace - dt.timedelta(minutes=1)) == 0
+    assert services.expire_holds(taken + grace + dt.timedelta(minutes=1)) == 1
+
+
 def test_one_active_booking_per_person_and_anliegen(authority, offer, future_slot):
-    services.hold(authority, slot_id=future_slot.pk, anliegen=offer.anliegen, **person(1))
+    services.hold(authority, slot_id=future_slot.pk, anliegen=offer.anliegen, applicant=applicant(1))
     other_slot = Slot.objects.filter(authority=authority, starts_at__gt=future_slot.starts_at).first()
     # Same person, written differently: still the same person.
     with pytest.raises(services.BookingError) as exc:
@@ -194,7 +249,7 @@ def test_one_active_booking_per_person_and_anliegen(authority, offer, future_slo
             authority,
             slot_id=other_slot.pk,
             anliegen=offer.anliegen,
-            **person(1, family_name="  NACHNAME1 ", email="CLIENT1@example.org"),
+            applicant=applicant(1, family_name="  NACHNAME1 ", email="CLIENT1@example.org"),
         )
     assert exc.value.status == 409
     assert Booking.objects.count() == 1
@@ -202,7 +257,9 @@ def test_one_active_booking_per_person_and_anliegen(authority, offer, future_slo
 
 
 def test_move_keeps_the_person_and_frees_the_old_place(authority, future_slot):
-    booking, token = services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, **person())
+    booking, token = services.hold(
+        authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, applicant=applicant()
+    )
     target = Slot.objects.filter(authority=authority, starts_at__gt=future_slot.starts_at).first()
     moved = services.move(authority, booking.reference, token, slot_id=target.pk)
     assert moved.slot_id == target.pk and moved.family_name == booking.family_name
@@ -211,12 +268,18 @@ def test_move_keeps_the_person_and_frees_the_old_place(authority, future_slot):
 
 def test_reminder_sent_once(authority, future_slot, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, confirmed=True, **person())
+        services.hold(
+            authority,
+            slot_id=future_slot.pk,
+            anliegen=future_slot.anliegen,
+            applicant=applicant(),
+            terms=services.Terms(confirmed=True),
+        )
     before = future_slot.starts_at - dt.timedelta(hours=47)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_reminders(before) == 1
         assert services.send_reminders(before) == 0
-    assert "Erinnerung" in mailoutbox[-1].subject or "Reminder" in mailoutbox[-1].subject
+    assert "Erinnerung" in mailoutbox[-1].subject
     assert services.send_reminders(future_slot.starts_at - dt.timedelta(hours=72)) == 0
 
 
@@ -233,12 +296,16 @@ def test_pages_and_errors_in_the_clients_language(client, authority, future_slot
 
 
 def test_pages_listing_free_times_do_not_query_per_time(client, authority, future_slot, django_assert_max_num_queries):
-    """The move page lists up to 200 free times with their location; the places and the location name
-    come with the free-slot query, not one query per time."""
-    booking, token = services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, **person())
+    """The move pages list the days with free times and then one day's times; the places and the location
+    name come with the free-slot query, not one query per time."""
+    booking, token = services.hold(
+        authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, applicant=applicant()
+    )
     url = reverse("appointments:move", args=[booking.reference, token])
     with django_assert_max_num_queries(15):
         page = client.get(url)
-    assert page.status_code == 200
-    assert page.content.decode().count('name="slot"') > 20
-    assert future_slot.location.name in page.content.decode()
+    assert page.status_code == 200 and page.content.decode().count("?date=") > 5
+    day = timezone.localtime(future_slot.starts_at).date().isoformat()
+    with django_assert_max_num_queries(15):
+        page = client.get(f"{url}?date={day}")
+    assert page.status_code == 200 and page.content.decode().count('name="slot"') > 5

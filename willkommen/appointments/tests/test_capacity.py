@@ -9,7 +9,7 @@ from django.conf import settings
 from willkommen.appointments import capacity, selectors, services
 from willkommen.appointments.generation import generate_for_offer
 from willkommen.appointments.models import Channel, Slot, WaitingWindow
-from willkommen.appointments.testing import make_offer, person
+from willkommen.appointments.testing import applicant, make_offer
 from willkommen.catalogue.testing import make_anliegen
 from willkommen.core.testing import make_location
 from willkommen.tenancy.models import Closure
@@ -80,7 +80,9 @@ def test_closures_of_a_location_and_of_all_locations(authority):
 def test_regeneration_withdraws_closed_slots_but_keeps_bookings(authority):
     offer = make_offer(authority, today=MONDAY, horizon=4)
     slot = Slot.objects.filter(authority=authority, starts_at=local(dt.date(2027, 1, 7), 9)).get()
-    booking, _ = services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=local(MONDAY, 7), **person())
+    booking, _ = services.hold(
+        authority, slot_id=slot.pk, anliegen=offer.anliegen, now=local(MONDAY, 7), applicant=applicant()
+    )
     Closure.objects.create(
         authority=authority, location=offer.location, starts_on=dt.date(2027, 1, 7), ends_on=dt.date(2027, 1, 7)
     )
@@ -107,11 +109,16 @@ def test_invitation_places_are_not_sold_publicly(authority):
     offer = make_offer(authority, workstations=2, invitation=1, today=MONDAY, horizon=0)
     slot = Slot.objects.filter(authority=authority).first()
     now = local(MONDAY, 6)
-    services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=now, **person(1))
+    services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=now, applicant=applicant(1))
     with pytest.raises(services.SlotGone):
-        services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=now, **person(2))
+        services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=now, applicant=applicant(2))
     invited, _ = services.hold(
-        authority, slot_id=slot.pk, anliegen=offer.anliegen, now=now, channel=Channel.INVITATION, **person(3)
+        authority,
+        slot_id=slot.pk,
+        anliegen=offer.anliegen,
+        now=now,
+        applicant=applicant(3),
+        terms=services.Terms(channel=Channel.INVITATION),
     )
     assert invited.channel == Channel.INVITATION
 
@@ -120,14 +127,14 @@ def test_urgent_reserve_is_released_hours_before(authority):
     offer = make_offer(authority, workstations=2, urgent=1, release=24, today=MONDAY, horizon=3)
     slot = Slot.objects.filter(authority=authority, starts_at=local(dt.date(2027, 1, 5), 10)).get()
     early = local(MONDAY, 9)  # 25 hours before
-    services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=early, **person(1))
+    services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=early, applicant=applicant(1))
     with pytest.raises(services.SlotGone):
-        services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=early, **person(2))
+        services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=early, applicant=applicant(2))
     late = local(MONDAY, 10)  # exactly 24 hours before: released
-    booking, _ = services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=late, **person(2))
+    booking, _ = services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=late, applicant=applicant(2))
     assert booking.channel == Channel.URGENT
     with pytest.raises(services.SlotGone):
-        services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=late, **person(3))
+        services.hold(authority, slot_id=slot.pk, anliegen=offer.anliegen, now=late, applicant=applicant(3))
 
 
 def test_staff_may_use_the_urgent_reserve_at_any_time(authority):
@@ -138,9 +145,8 @@ def test_staff_may_use_the_urgent_reserve_at_any_time(authority):
         slot_id=slot.pk,
         anliegen=offer.anliegen,
         now=local(MONDAY, 6),
-        channel=Channel.URGENT,
-        confirmed=True,
-        **person(),
+        applicant=applicant(),
+        terms=services.Terms(channel=Channel.URGENT, confirmed=True),
     )
     assert booking.channel == Channel.URGENT and booking.status == "confirmed"
 
@@ -161,13 +167,13 @@ def test_waiting_room_cap_limits_all_anliegen_together(authority):
     study_slot = Slot.objects.get(anliegen=study.anliegen, starts_at=local(MONDAY, 9))
     work_915 = Slot.objects.get(anliegen=work.anliegen, starts_at=local(MONDAY, 9, 15))
     work_930 = Slot.objects.get(anliegen=work.anliegen, starts_at=local(MONDAY, 9, 30))
-    services.hold(authority, slot_id=study_slot.pk, anliegen=study.anliegen, now=now, **person(1))
-    services.hold(authority, slot_id=study_slot.pk, anliegen=study.anliegen, now=now, **person(2))
+    services.hold(authority, slot_id=study_slot.pk, anliegen=study.anliegen, now=now, applicant=applicant(1))
+    services.hold(authority, slot_id=study_slot.pk, anliegen=study.anliegen, now=now, applicant=applicant(2))
     # The 30-minute study appointments occupy 9:00 and 9:15: one place left at 9:15, none taken at 9:30.
-    services.hold(authority, slot_id=work_915.pk, anliegen=work.anliegen, now=now, **person(3))
+    services.hold(authority, slot_id=work_915.pk, anliegen=work.anliegen, now=now, applicant=applicant(3))
     with pytest.raises(services.SlotGone):
-        services.hold(authority, slot_id=work_915.pk, anliegen=work.anliegen, now=now, **person(4))
-    services.hold(authority, slot_id=work_930.pk, anliegen=work.anliegen, now=now, **person(4))
+        services.hold(authority, slot_id=work_915.pk, anliegen=work.anliegen, now=now, applicant=applicant(4))
+    services.hold(authority, slot_id=work_930.pk, anliegen=work.anliegen, now=now, applicant=applicant(4))
     taken = dict(
         WaitingWindow.objects.filter(location=location, starts_at__lt=local(MONDAY, 10)).values_list(
             "starts_at", "taken"
@@ -195,7 +201,7 @@ def test_free_days_counts_in_sql_what_the_slot_list_shows(authority):
     now = local(MONDAY, 6)
     first = Slot.objects.filter(anliegen=offer.anliegen, starts_at__gte=local(MONDAY, 9)).order_by("starts_at")[0]
     for n in range(2):
-        services.hold(authority, slot_id=first.pk, anliegen=offer.anliegen, now=now, **person(n))
+        services.hold(authority, slot_id=first.pk, anliegen=offer.anliegen, now=now, applicant=applicant(n))
     end = MONDAY + dt.timedelta(days=3)
     slots = selectors.free_slots(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
     days = selectors.free_days(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)

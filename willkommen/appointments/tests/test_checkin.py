@@ -4,7 +4,7 @@ import pytest
 
 from willkommen.appointments import services
 from willkommen.appointments.models import Status
-from willkommen.appointments.testing import person
+from willkommen.appointments.testing import applicant
 from willkommen.core.testing import make_location, make_staff
 
 
@@ -14,9 +14,8 @@ def confirmed(authority, future_slot, caseworker):
         authority,
         slot_id=future_slot.pk,
         anliegen=future_slot.anliegen,
-        confirmed=True,
-        booked_by=caseworker,
-        **person(1),
+        applicant=applicant(1),
+        terms=services.Terms(confirmed=True, booked_by=caseworker),
     )
     return booking
 
@@ -68,6 +67,6 @@ def test_check_in_refusals(authority, other_authority, confirmed, caseworker):
 
 
 def test_check_in_refuses_unconfirmed_hold(authority, future_slot, caseworker):
-    booking, _ = services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, **person(2))
+    booking, _ = services.hold(authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, applicant=applicant(2))
     with pytest.raises(services.CheckInError, match="not confirmed"):
         services.check_in(authority, booking.location, booking.reference, staff=caseworker, now=on_day(booking))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from willkommen.accounts.roles import Role
 from willkommen.appointments import services
 from willkommen.appointments.models import Booking, Invitation, Slot, Status
-from willkommen.appointments.testing import make_offer, person
+from willkommen.appointments.testing import applicant, make_offer, person
 from willkommen.audit.models import AuditEntry
 from willkommen.core.testing import make_staff, verified_login
 
@@ -17,7 +17,11 @@ from willkommen.core.testing import make_staff, verified_login
 @pytest.fixture
 def booking(authority, future_slot):
     booking, _ = services.hold(
-        authority, slot_id=future_slot.pk, anliegen=future_slot.anliegen, confirmed=True, **person(1)
+        authority,
+        slot_id=future_slot.pk,
+        anliegen=future_slot.anliegen,
+        applicant=applicant(1),
+        terms=services.Terms(confirmed=True),
     )
     return booking
 

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from willkommen.appointments import services
 from willkommen.appointments.forms import DetailsForm
 from willkommen.appointments.models import BlockedAttempt, Booking, Slot, Status
-from willkommen.appointments.testing import make_offer, person
+from willkommen.appointments.testing import applicant, make_offer, person
 from willkommen.catalogue.testing import make_anliegen
 
 NUMBER = "C01X00T47"
@@ -62,7 +62,10 @@ def test_the_hash_is_keyed_per_secret_and_authority(authority, other_authority, 
 
 def test_only_the_hash_is_stored(authority, slots):
     booking, _token = services.hold(
-        authority, slot_id=slots[0].pk, anliegen=slots[0].anliegen, passport_number=" c01 x00 t47", **person(1)
+        authority,
+        slot_id=slots[0].pk,
+        anliegen=slots[0].anliegen,
+        applicant=applicant(1, passport_number=" c01 x00 t47"),
     )
     booking.refresh_from_db()
     assert booking.passport_key == services.passport_keys(authority, NUMBER)[0]
@@ -71,10 +74,17 @@ def test_only_the_hash_is_stored(authority, slots):
 
 
 def test_same_passport_with_another_name_and_email_is_refused(authority, slots):
-    services.hold(authority, slot_id=slots[0].pk, anliegen=slots[0].anliegen, passport_number=NUMBER, **person(1))
+    services.hold(
+        authority, slot_id=slots[0].pk, anliegen=slots[0].anliegen, applicant=applicant(1, passport_number=NUMBER)
+    )
     other = person(2, family_name="Andersname", given_names="Zweite", email="andere@example.org")
     with pytest.raises(services.BookingError) as exc:
-        services.hold(authority, slot_id=slots[1].pk, anliegen=slots[1].anliegen, passport_number="c01x00t47", **other)
+        services.hold(
+            authority,
+            slot_id=slots[1].pk,
+            anliegen=slots[1].anliegen,
+            applicant=services.Applicant(**other, passport_number="c01x00t47"),
+        )
     assert exc.value.status == 409 and exc.value.code == "duplicate"
     assert Booking.objects.count() == 1
     assert BlockedAttempt.objects.filter(authority=authority, reason="duplicate").count() == 1
@@ -84,39 +94,50 @@ def test_same_passport_with_another_name_and_email_is_refused(authority, slots):
 
 def test_passport_rule_is_per_anliegen_and_ends_with_the_booking(authority, offer, slots):
     first, token = services.hold(
-        authority, slot_id=slots[0].pk, anliegen=offer.anliegen, passport_number=NUMBER, **person(1)
+        authority, slot_id=slots[0].pk, anliegen=offer.anliegen, applicant=applicant(1, passport_number=NUMBER)
     )
     # Another Anliegen: allowed.
     work = make_offer(authority, anliegen=make_anliegen(authority, "work"), location=offer.location)
     work_slot = Slot.objects.filter(anliegen=work.anliegen, starts_at__gt=timezone.now()).first()
-    services.hold(authority, slot_id=work_slot.pk, anliegen=work.anliegen, passport_number=NUMBER, **person(3))
+    services.hold(
+        authority, slot_id=work_slot.pk, anliegen=work.anliegen, applicant=applicant(3, passport_number=NUMBER)
+    )
     # Without a passport number, other people are not affected.
-    services.hold(authority, slot_id=slots[1].pk, anliegen=offer.anliegen, **person(4))
-    services.hold(authority, slot_id=slots[1].pk, anliegen=offer.anliegen, **person(5))
+    services.hold(authority, slot_id=slots[1].pk, anliegen=offer.anliegen, applicant=applicant(4))
+    services.hold(authority, slot_id=slots[1].pk, anliegen=offer.anliegen, applicant=applicant(5))
     # Once cancelled, the same passport may book again.
     services.cancel(authority, first.reference, token)
     again, _token = services.hold(
-        authority, slot_id=slots[2].pk, anliegen=offer.anliegen, passport_number=NUMBER, **person(6)
+        authority, slot_id=slots[2].pk, anliegen=offer.anliegen, applicant=applicant(6, passport_number=NUMBER)
     )
     assert again.status == Status.HELD
 
 
 def test_same_person_with_another_passport_is_still_the_same_person(authority, slots):
-    services.hold(authority, slot_id=slots[0].pk, anliegen=slots[0].anliegen, passport_number=NUMBER, **person(1))
+    services.hold(
+        authority, slot_id=slots[0].pk, anliegen=slots[0].anliegen, applicant=applicant(1, passport_number=NUMBER)
+    )
     with pytest.raises(services.BookingError) as exc:
         services.hold(
-            authority, slot_id=slots[1].pk, anliegen=slots[1].anliegen, passport_number="X1234567", **person(1)
+            authority,
+            slot_id=slots[1].pk,
+            anliegen=slots[1].anliegen,
+            applicant=applicant(1, passport_number="X1234567"),
         )
     assert exc.value.code == "duplicate"
 
 
 def test_a_rotated_secret_key_still_finds_the_passport(authority, slots, settings):
     old_secret = settings.SECRET_KEY
-    services.hold(authority, slot_id=slots[0].pk, anliegen=slots[0].anliegen, passport_number=NUMBER, **person(1))
+    services.hold(
+        authority, slot_id=slots[0].pk, anliegen=slots[0].anliegen, applicant=applicant(1, passport_number=NUMBER)
+    )
     settings.SECRET_KEY = "the new secret key after a rotation, long enough for tests"
     settings.SECRET_KEY_FALLBACKS = [old_secret]
     with pytest.raises(services.BookingError) as exc:
-        services.hold(authority, slot_id=slots[1].pk, anliegen=slots[1].anliegen, passport_number=NUMBER, **person(2))
+        services.hold(
+            authority, slot_id=slots[1].pk, anliegen=slots[1].anliegen, applicant=applicant(2, passport_number=NUMBER)
+        )
     assert exc.value.code == "duplicate"
     slots[1].refresh_from_db()
     assert slots[1].public_taken == 0
@@ -125,7 +146,10 @@ def test_a_rotated_secret_key_still_finds_the_passport(authority, slots, setting
 def test_malformed_passport_number_is_a_400_in_services_form_portal_and_api(client, authority, slots):
     with pytest.raises(services.BookingError) as exc:
         services.hold(
-            authority, slot_id=slots[0].pk, anliegen=slots[0].anliegen, passport_number="C01-X00", **person(1)
+            authority,
+            slot_id=slots[0].pk,
+            anliegen=slots[0].anliegen,
+            applicant=applicant(1, passport_number="C01-X00"),
         )
     assert exc.value.status == 400 and exc.value.errors == {"passport_number": "invalid"}
 

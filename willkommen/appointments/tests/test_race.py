@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from willkommen.appointments import services
 from willkommen.appointments.models import Booking, Slot, WaitingWindow
-from willkommen.appointments.testing import make_offer, person
+from willkommen.appointments.testing import applicant, make_offer, person
 from willkommen.catalogue.testing import make_anliegen
 from willkommen.core.testing import make_authority, make_location
 
@@ -39,7 +39,7 @@ def test_concurrent_clients_never_overbook_and_the_waiting_room_cap_holds(monkey
     )
     slots = [Slot.objects.get(anliegen=o.anliegen, starts_at=starts) for o in (study, work)]
     # One place is already gone: 4 + 4 places per channel, but the waiting room holds only 5.
-    services.hold(authority, slot_id=slots[0].pk, anliegen=study.anliegen, **person(999))
+    services.hold(authority, slot_id=slots[0].pk, anliegen=study.anliegen, applicant=applicant(999))
 
     barrier = threading.Barrier(CLIENTS)
     results = []

@@ -1,0 +1,48 @@
+"""'Open case' from a booking: the prefilled desk intake link and the link back (hook of the cases room,
+``cases.intake.register_origin``). The cases room knows no booking; it calls :func:`link` with the id."""
+
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+ORIGIN = "booking"
+
+
+def open_case_url(booking):
+    """``/desk/cases/new/`` prefilled from ``booking``: the person (or a search by name and date of birth when
+    the booking is not linked to one yet), the Anliegen, way in ``appointment`` and the appointment's day."""
+    params = {}
+    if booking.person_id:
+        params["person"] = booking.person_id
+    else:
+        params.update(q=booking.family_name, born=booking.date_of_birth.isoformat())
+    params.update(
+        anliegen=booking.anliegen_id,
+        source="appointment",
+        received_on=min(timezone.localdate(booking.starts_at), timezone.localdate()).isoformat(),
+        origin=f"{ORIGIN}:{booking.pk}",
+    )
+    return f"{reverse('cases:open')}?{urlencode(params)}"
+
+
+def link(authority, actor, object_id, case):
+    """Link the booking to the case just opened (and to its person when it had none)."""
+    from willkommen.cases.intake import IntakeRefused
+
+    from .models import Booking
+
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().filter(authority=authority, pk=object_id).first()
+        if booking is None:
+            raise IntakeRefused(_("This appointment does not exist."))
+        if booking.case_id and booking.case_id != case.pk:
+            raise IntakeRefused(_("This appointment is already linked to another case."))
+        if booking.person_id and booking.person_id != case.person_id:
+            raise IntakeRefused(_("This appointment belongs to another person."))
+        booking.case = case
+        booking.person_id = case.person_id
+        booking.save(update_fields=["case", "person"])
+    return _("appointment %(reference)s") % {"reference": booking.reference}

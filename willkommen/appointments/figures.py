@@ -1,0 +1,86 @@
+"""Appointment figures as SQL aggregates (a fixed number of queries): places offered and taken per
+channel, attendance, no-shows and cancellations, the urgent reserve, booking lead times per Anliegen
+and the next free public place per Anliegen (the figure the press quotes)."""
+
+import datetime as dt
+
+from django.db.models import Count, Min, Sum
+from django.utils import timezone
+
+from willkommen.core.stats import spread
+
+from .models import Booking, Channel, FreeDay, Slot, Status
+
+TAKEN = (Status.CONFIRMED, Status.CHECKED_IN, Status.ATTENDED, Status.NO_SHOW)  # held and expired do not count
+CAME = (Status.CHECKED_IN, Status.ATTENDED)
+
+
+def _midnight(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def appointment_figures(authority, start, end, *, location=None, today=None):
+    """Figures for appointments starting between ``start`` and ``end`` (inclusive), optionally at one location."""
+    today = today or timezone.localdate()
+    since, until = _midnight(start), _midnight(end + dt.timedelta(days=1))
+    where = {"authority": authority, "starts_at__gte": since, "starts_at__lt": until}
+    if location is not None:
+        where["location"] = location
+    places = Slot.objects.filter(withdrawn=False, **where).aggregate(
+        public=Sum("public_places", default=0),
+        invitation=Sum("invitation_places", default=0),
+        urgent=Sum("urgent_places", default=0),
+    )
+    bookings = Booking.objects.filter(**where)
+    counts = {
+        (r["channel"], r["status"]): r["n"]
+        for r in bookings.order_by().values("channel", "status").annotate(n=Count("pk"))
+    }
+    channels = []
+    for channel in Channel.values:
+        taken = sum(n for (c, s), n in counts.items() if c == channel and s in TAKEN)
+        offered = places[channel]
+        channels.append(
+            {
+                "channel": channel,
+                "places": offered,
+                "taken": taken,
+                "utilisation": (taken / offered) if offered else None,
+            }
+        )
+
+    def total(statuses):
+        return sum(n for (_c, s), n in counts.items() if s in statuses)
+
+    came, no_show, cancelled = total(CAME), total((Status.NO_SHOW,)), total((Status.CANCELLED,))
+    booked = total(TAKEN) + cancelled
+    due = came + no_show
+    lead = spread(
+        bookings.filter(status__in=TAKEN + (Status.CANCELLED,)),
+        "starts_at",
+        "created_at",
+        unit=86400,
+        group="anliegen_id",
+    )
+    free = FreeDay.objects.filter(authority=authority, day__gte=today, places__gt=0)
+    if location is not None:
+        free = free.filter(location=location)
+    next_free = {
+        r["anliegen_id"]: (r["first"] - today).days
+        for r in free.order_by().values("anliegen_id").annotate(first=Min("day"))
+    }
+    return {
+        "channels": channels,
+        "booked": booked,
+        "came": came,
+        "no_show": no_show,
+        "cancelled": cancelled,
+        "no_show_rate": (no_show / due) if due else None,
+        "cancel_rate": (cancelled / booked) if booked else None,
+        "urgent_used": next(c["utilisation"] for c in channels if c["channel"] == Channel.URGENT),
+        "lead": lead,
+        "next_free": next_free,
+    }
+
+
+__all__ = ["appointment_figures"]
