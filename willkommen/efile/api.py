@@ -3,13 +3,16 @@ Every read is audited; other authorities' objects are 404."""
 
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from willkommen.audit.services import record
+from willkommen.audit.services import record_read
+from willkommen.core import serializers
+from willkommen.core.replica import heavy_reads
+from willkommen.core.storage import DamagedFile
 
 from . import selectors, services
 from .models import Document
@@ -18,8 +21,8 @@ from .permissions import visible_persons
 
 class DocumentSerializer(serializers.ModelSerializer):
     type_label = serializers.CharField(read_only=True)
-    verified_by = serializers.CharField(source="verified_by.username", default=None, read_only=True)
-    case_number = serializers.CharField(source="case.number", default=None, read_only=True)
+    verified_by = serializers.CharField(source="verified_by.username", default=None, read_only=True, allow_null=True)
+    case_number = serializers.CharField(source="case.number", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Document
@@ -60,36 +63,28 @@ class PersonDocuments(StaffView):
         if person is None:
             raise NotFound()
         documents = selectors.all_documents_for_person(request.authority, person).select_related("verified_by", "case")
-        record(
-            authority=request.authority,
-            action="read",
-            person_id=person.pk,
-            obj=person,
-            request=request,
-            purpose="case work (API)",
-            detail="file overview",
-        )
+        record_read(request, person, purpose="case work (API)", detail="file overview")
         return Response(DocumentSerializer(documents, many=True).data)
 
 
 class DocumentContent(StaffView):
-    @extend_schema(responses={200: bytes}, summary="Download a document")
+    @extend_schema(
+        responses={(200, "application/octet-stream"): bytes, (200, "application/pdf"): bytes, (200, "image/*"): bytes},
+        summary="Download a document (its own content type: PDF or an image)",
+    )
     def get(self, request, pk):
         document = Document.objects.filter(authority=request.authority, pk=pk, person__in=self.persons(request)).first()
         if document is None:
             raise NotFound()
         try:
             data = services.read_content(document)
+        except DamagedFile:
+            return Response(
+                {"detail": _("The stored file does not match its checksum and is not handed out.")}, status=409
+            )
         except OSError:
             raise NotFound() from None
-        record(
-            authority=request.authority,
-            action="download",
-            person_id=document.person_id,
-            obj=document,
-            request=request,
-            purpose="case work (API)",
-        )
+        record_read(request, document, action="download", purpose="case work (API)")
         response = HttpResponse(data, content_type=document.content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{document.pk}.{document.original_name.rsplit(".", 1)[-1]}"'
@@ -102,11 +97,10 @@ class Search(StaffView):
     @extend_schema(responses=DocumentSerializer(many=True), summary="Full-text search over documents")
     def get(self, request):
         query = (request.query_params.get("q") or "").strip()[:200]
-        results = selectors.search(request.authority, query, persons=self.persons(request)) if query else []
+        with heavy_reads():
+            results = list(selectors.search(request.authority, query, persons=self.persons(request))) if query else []
         if query:
-            record(
-                authority=request.authority, action="search", request=request, purpose="file search (API)", detail=query
-            )
+            record_read(request, *results, action="search", purpose="file search (API)", detail=query)
         return Response(DocumentSerializer(results, many=True).data)
 
 

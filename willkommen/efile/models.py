@@ -111,7 +111,7 @@ class Document(TenantModel):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     scan_status = models.CharField(_("virus scan"), max_length=12, choices=ScanStatus.choices)
     text = models.TextField(_("text found in the document"), blank=True)
-    search_vector = SearchVectorField(null=True, editable=False)  # filled on PostgreSQL only
+    search_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL only: search_vector.py
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     verified_by = models.ForeignKey(

@@ -2,8 +2,9 @@
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import translation
 
-from .models import Document, FileState, PersonFile
+from .models import DOCUMENT_TYPES, Document, FileState, PersonFile
 
 MAX_SEARCH_TERMS = 8
 # PostgreSQL ranks at most this many matches of a search, the newest: a common word (in one document of
@@ -45,21 +46,73 @@ def person_file(authority, person):
     return PersonFile.objects.filter(authority=authority, person=person).first()
 
 
-def search(authority, query, *, person=None, persons=None, limit=50):
-    """Full-text search over the documents' text and metadata.
+def document_types_named(term):
+    """Document type slugs whose slug or label (German, English or the interface language) contains
+    ``term``: "Reisepass", "passport" and "pass" all find ``passport``. Terms under three letters match
+    no type (they would match most)."""
+    term = (term or "").strip().lower()
+    if len(term) < 3:
+        return []
+    languages = {"de", "en", translation.get_language() or "de"}
+    found = []
+    for slug, label in DOCUMENT_TYPES.items():
+        names = {slug, slug.replace("_", " ")}
+        for language in languages:
+            with translation.override(language):
+                names.add(str(label).lower())
+        if any(term in name for name in names):
+            found.append(slug)
+    return found
 
-    PostgreSQL: German stemming (``config="german"``) over the stored search vector with a GIN
-    index; of the matches the newest ``RANKED_MATCHES`` (after the visibility filter) are ranked and the
-    best ``limit`` returned, so a query with fewer matches gets exactly the best-ranked ones and a very
-    common word the best of its newest matches. SQLite: every word must occur (case-insensitive) in
-    title, name, type or text, newest first."""
+
+def _case_ids_numbered(authority, term):
+    """Cases whose number contains ``term`` (numbers have digits; names and words mostly not). The
+    cases room is reached through the document's foreign key only, never imported."""
+    if not any(char.isdigit() for char in term):
+        return []
+    case_model = Document._meta.get_field("case").related_model
+    return list(
+        case_model.objects.filter(authority=authority, number__icontains=term).values_list("pk", flat=True)[:1000]
+    )
+
+
+def _about(authority, term):
+    """What a term can name besides the documents' words (SQLite; PostgreSQL has it in the vector): the
+    person (any name, both scripts, aliases), the case number, the document type. ``None`` when it names
+    none of them."""
+    from willkommen.clients.selectors import person_ids_named
+
+    condition = Q()
+    if person_ids := person_ids_named(authority, term):
+        condition |= Q(person_id__in=person_ids)
+    if case_ids := _case_ids_numbered(authority, term):
+        condition |= Q(case_id__in=case_ids)
+    if types := document_types_named(term):
+        condition |= Q(document_type__in=types)
+    return condition or None
+
+
+def search(authority, query, *, person=None, persons=None, limit=50):
+    """Search the documents by their words, the person's names, the case number and the document type.
+
+    Every term of the query must match: a word of the document (title, file name, text), a name of the
+    person (Latin or original script, name at birth, aliases), the number of the document's case or its
+    type ("Haddad Reisepass" finds Ms Haddad's passport).
+
+    PostgreSQL: one ``websearch`` query with German stemming over the stored vector, which holds the
+    names, case number and type labels beside the words (``search_vector.py``), GIN index. Of the
+    matches the newest ``RANKED_MATCHES`` (after the visibility filter) are ranked and the best ``limit``
+    returned, so a query with fewer matches gets exactly the best-ranked ones and a very common word the
+    best of its newest matches. SQLite: each term must occur (case-insensitive) in title, file name or
+    text, or name a person, case or type; newest first."""
     query = (query or "").strip()[:200]
     qs = Document.objects.filter(authority=authority, is_current=True)
     if person is not None:
         qs = qs.filter(person=person)
     if persons is not None:
         qs = qs.filter(person__in=persons)
-    if not query:
+    terms = query.split()[:MAX_SEARCH_TERMS]
+    if not terms:
         return qs.none()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -73,17 +126,19 @@ def search(authority, query, *, person=None, persons=None, limit=50):
             .order_by("-rank", "-uploaded_at", "-id")
             .select_related("person")[:limit]
         )
-    for term in query.split()[:MAX_SEARCH_TERMS]:
-        qs = qs.filter(
-            Q(text__icontains=term)
-            | Q(title__icontains=term)
-            | Q(original_name__icontains=term)
-            | Q(document_type__icontains=term)
-        )
-    return qs.select_related("person").order_by("-uploaded_at")[:limit]
+    for term in terms:
+        words = Q(text__icontains=term) | Q(title__icontains=term) | Q(original_name__icontains=term)
+        named = _about(authority, term)
+        qs = qs.filter(words | named if named else words)
+    return qs.select_related("person").order_by("-uploaded_at", "-id")[:limit]
 
 
 def files_due_for_deletion(authority, today):
     return PersonFile.objects.filter(
         authority=authority, state=FileState.ARCHIVED, delete_after__isnull=False, delete_after__lte=today
     ).select_related("person")
+
+
+def persons_with_deleted_file(authority):
+    """Ids (a subquery) of persons whose archived file was deleted after its retention period."""
+    return PersonFile.objects.filter(authority=authority, state=FileState.DELETED).values("person_id")

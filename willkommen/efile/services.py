@@ -6,15 +6,12 @@ before the database row exists: a document that is acknowledged is on storage.
 """
 
 import hashlib
-import io
-import json
 import os
 import uuid
-import zipfile
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,15 +63,10 @@ def ensure_file(authority, person):
 
 
 def _update_search_vector(document):
-    if connection.vendor != "postgresql":
-        return
-    from django.contrib.postgres.search import SearchVector
+    """The document's full-text vector (PostgreSQL): words, and the names, case and type it is about."""
+    from .search_vector import refresh_document
 
-    Document.objects.filter(pk=document.pk).update(
-        search_vector=SearchVector("title", weight="A", config="german")
-        + SearchVector("original_name", weight="B", config="german")
-        + SearchVector("text", weight="C", config="german")
-    )
+    refresh_document(document)
 
 
 def register_stored_file(
@@ -225,8 +217,10 @@ def verify_document(document, user, *, valid_until=None, valid_from=None, reques
 
 
 def read_content(document):
-    with default_storage.open(document.file.name, "rb") as handle:
-        return handle.read()
+    """The document's bytes, verified against its checksum (raises ``DamagedFile``, an ``OSError``)."""
+    from willkommen.core.storage import read_verified
+
+    return read_verified(document.file.name, document.sha256)
 
 
 def hand_over_file(person, target_person, *, case_map=None):
@@ -294,71 +288,7 @@ def archive_file(authority, person, *, reason, event_date, receiving_authority="
     return person_file
 
 
-def export_zip(authority, person, *, cases=()):
-    """GDPR Art. 15: the person's data, cases and documents as a ZIP (bytes)."""
-    from .selectors import all_documents_for_person
-
-    buffer = io.BytesIO()
-    fields = [
-        "family_name",
-        "given_names",
-        "family_name_native",
-        "given_names_native",
-        "date_of_birth",
-        "place_of_birth",
-        "nationalities",
-        "street",
-        "postal_code",
-        "city",
-        "email",
-        "phone",
-        "preferred_language",
-    ]
-    person_data = {name: getattr(person, name) for name in fields}
-    documents = list(all_documents_for_person(authority, person))
-    index = []
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for document in documents:
-            member = f"documents/{document.pk}-v{document.version}-{document.original_name}"
-            try:
-                archive.writestr(member, read_content(document))
-            except OSError:
-                member = ""
-            index.append(
-                {
-                    "file": member,
-                    "type": document.document_type,
-                    "version": document.version,
-                    "source": document.source,
-                    "received": document.uploaded_at,
-                    "sha256": document.sha256,
-                    "verified": document.verified_at,
-                    "valid_until": document.valid_until,
-                }
-            )
-        case_rows = [
-            {
-                "number": case.number,
-                "status": case.status,
-                "received": case.received_at,
-                "anliegen": case.anliegen.slug,
-                "answers": case.answers,
-            }
-            for case in cases
-        ]
-        archive.writestr(
-            "data.json",
-            json.dumps(
-                {"person": person_data, "cases": case_rows, "documents": index},
-                default=str,
-                ensure_ascii=False,
-                indent=1,
-            ),
-        )
-    return buffer.getvalue()
-
-
-def apply_retention(today=None, *, dry_run=True):
+def apply_retention(today=None, *, dry_run=True, authority=None):
     """Delete the documents of archived files whose retention period is over.
 
     Returns a report (authority, person id, reason, number of documents, due date) – first run it with
@@ -368,11 +298,10 @@ def apply_retention(today=None, *, dry_run=True):
     from .models import RetentionRecord
 
     today = today or timezone.localdate()
-    due = (
-        PersonFile.objects.filter(state=FileState.ARCHIVED, delete_after__isnull=False, delete_after__lte=today)
-        .select_related("authority")
-        .order_by("authority_id", "delete_after")
-    )
+    due = PersonFile.objects.filter(state=FileState.ARCHIVED, delete_after__isnull=False, delete_after__lte=today)
+    if authority is not None:
+        due = due.filter(authority=authority)
+    due = due.select_related("authority").order_by("authority_id", "delete_after")
     report = []
     for person_file in due:
         documents = Document.objects.filter(authority=person_file.authority, person_id=person_file.person_id)

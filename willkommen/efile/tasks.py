@@ -1,10 +1,13 @@
-"""E-file jobs: the nightly retention run. It logs the dry-run report first, then deletes."""
+"""E-file jobs: the nightly retention run. It logs the dry-run report first, then deletes; each run is
+recorded per authority (``audit.RetentionRun``)."""
 
 import logging
 
 from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
+
+from willkommen.audit import retention
 
 from . import services
 
@@ -17,7 +20,8 @@ def apply_retention(dry_run=False):
     log.info("e-file retention (dry run): %d files due: %s", len(report), report)
     if dry_run:
         return report
-    return services.apply_retention(dry_run=False)
+    runs = retention.run_job("efile")
+    return sum(run.deleted.get("efile.document", 0) for run in runs)
 
 
 @db_periodic_task(crontab(hour="3", minute="40"))

@@ -5,13 +5,16 @@ Every view and download is written to the audit log with its purpose.
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
-from willkommen.audit.services import record
+from willkommen.audit.services import record, record_read
+from willkommen.core import storage
+from willkommen.core.replica import heavy_reads
+from willkommen.core.storage import presigned_downloads
 
 from . import selectors, services
 from .models import Document
@@ -45,10 +48,11 @@ def search(request):
     query = (request.GET.get("q") or "").strip()[:200]
     results = []
     if query:
-        results = list(
-            selectors.search(request.authority, query, persons=visible_persons(request.user, request.authority))
-        )
-        record(authority=request.authority, action="search", request=request, purpose="file search", detail=query)
+        with heavy_reads():
+            results = list(
+                selectors.search(request.authority, query, persons=visible_persons(request.user, request.authority))
+            )
+        record_read(request, *results, action="search", purpose="file search", detail=query)
     return render(request, "efile/search.html", {"query": query, "results": results})
 
 
@@ -56,15 +60,7 @@ def search(request):
 def person_file(request, person_id):
     person = _person(request, person_id)
     documents = selectors.all_documents_for_person(request.authority, person).select_related("verified_by", "case")
-    record(
-        authority=request.authority,
-        action="read",
-        person_id=person.pk,
-        obj=person,
-        request=request,
-        purpose=PURPOSE,
-        detail="file overview",
-    )
+    record_read(request, person, purpose=PURPOSE, detail="file overview")
     return render(
         request,
         "efile/file.html",
@@ -80,15 +76,7 @@ def person_file(request, person_id):
 @desk_view("clients.view")
 def document(request, pk):
     doc = _document(request, pk)
-    record(
-        authority=request.authority,
-        action="read",
-        person_id=doc.person_id,
-        obj=doc,
-        request=request,
-        purpose=PURPOSE,
-        detail="viewer",
-    )
+    record_read(request, doc, purpose=PURPOSE, detail="viewer")
     return render(
         request,
         "efile/document.html",
@@ -102,23 +90,39 @@ def document(request, pk):
     )
 
 
+def _damaged(request):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("File damaged"),
+            "message": _(
+                "The stored file does not match the checksum recorded when it was received. It is not shown; "
+                "the administrators have been informed."
+            ),
+        },
+        status=409,
+    )
+
+
 @desk_view("clients.view")
 def content(request, pk):
     doc = _document(request, pk)
     download = request.GET.get("download") == "1"
+    if download and presigned_downloads():
+        # Large-installation mode: after the checks above, a redirect to a signed URL of the private bucket.
+        record_read(request, doc, action="download", purpose=PURPOSE, detail="file content (signed URL)")
+        extension = doc.original_name.rsplit(".", 1)[-1]
+        return storage.download(
+            doc.file.name, doc.sha256, content_type=doc.content_type, filename=f"{doc.pk}.{extension}"
+        )
     try:
         data = services.read_content(doc)
+    except storage.DamagedFile:
+        return _damaged(request)
     except OSError:
         raise Http404 from None
-    record(
-        authority=request.authority,
-        action="download" if download else "read",
-        person_id=doc.person_id,
-        obj=doc,
-        request=request,
-        purpose=PURPOSE,
-        detail="file content",
-    )
+    record_read(request, doc, action="download" if download else "read", purpose=PURPOSE, detail="file content")
     response = HttpResponse(data, content_type=doc.content_type)
     disposition = "attachment" if download else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{doc.pk}.{doc.original_name.rsplit(".", 1)[-1]}"'
@@ -150,10 +154,11 @@ def verify(request, pk):
 
 @desk_view("clients.view")
 def export(request, person_id):
-    from willkommen.cases.selectors import cases_of_person
+    """The copy of the person's data (GDPR Art. 15): every room's section, through the clients room's registry."""
+    from willkommen.clients.subject_access import export_file
 
     person = _person(request, person_id)
-    data = services.export_zip(request.authority, person, cases=cases_of_person(request.authority, person))
+    handle = export_file(request.authority, person)
     record(
         authority=request.authority,
         action="export",
@@ -162,6 +167,8 @@ def export(request, person_id):
         request=request,
         purpose="GDPR Art. 15 copy",
     )
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="file-{person.pk}.zip"'
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"file-{person.pk}.zip", content_type="application/zip"
+    )
+    response["Cache-Control"] = "no-store"
     return response

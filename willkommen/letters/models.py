@@ -15,6 +15,7 @@ class LetterKind(models.TextChoices):
     INVITATION = "invitation", _("invitation")
     DECISION = "decision", _("decision notice")
     FIKTION = "fiktion", _("certificate of continued residence")
+    NOTICE = "notice", _("notice")
 
 
 class Letter(TenantModel):
@@ -52,7 +53,11 @@ class Letter(TenantModel):
 class FiktionParagraph(models.TextChoices):
     P81_3_1 = "81_3_1", _("§ 81 (3) sentence 1 AufenthG: the stay counts as permitted")
     P81_3_2 = "81_3_2", _("§ 81 (3) sentence 2 AufenthG: the deportation is suspended")
-    P81_4 = "81_4", _("§ 81 (4) AufenthG: the previous residence title continues to apply")
+    P81_4_1 = "81_4_1", _("§ 81 (4) sentence 1 AufenthG: the previous residence title continues to apply")
+    P81_4_3 = (
+        "81_4_3",
+        _("§ 81 (4) sentence 3 AufenthG: the office orders that the previous residence title continues to apply"),
+    )
 
 
 class SerialCounter(TenantModel):

@@ -1,5 +1,5 @@
 """Producing letters and certificates: a PDF in German with the client's language alongside, stored,
-put into the e-file (when the e-file room is installed) and handed to the client's channel."""
+put into the e-file (through the filer the e-file room registers) and handed to the client's channel."""
 
 import hashlib
 from datetime import date
@@ -19,6 +19,7 @@ TEMPLATES = {
     LetterKind.STATUS_MESSAGE: "letters/status_message.html",
     LetterKind.DECISION: "letters/decision.html",
     LetterKind.FIKTION: "letters/fiktion.html",
+    LetterKind.NOTICE: "letters/notice.html",  # any text of the template store (``notice_key``) as a letter
 }
 
 
@@ -51,26 +52,22 @@ def _sections(languages):
     return [{"code": code, "dir": "rtl" if code in settings.LANGUAGES_BIDI else "ltr"} for code in languages]
 
 
-def _to_efile(authority, person, content, *, file_name, case, title, text):
-    """Put the PDF into the person's e-file if the e-file room offers it; returns the document id or None."""
-    try:
-        from willkommen.efile import services as efile
-    except ImportError:
-        return None
-    if hasattr(efile, "add_generated_document"):
-        document = efile.add_generated_document(
-            authority, person, content, file_name=file_name, document_type="letter", case=case, title=title, text=text
-        )
-    elif hasattr(efile, "add_document"):
-        from django.core.files.uploadedfile import SimpleUploadedFile
+_filers = []
 
-        upload = SimpleUploadedFile(file_name, content, content_type="application/pdf")
-        document = efile.add_document(
-            authority, person, upload, document_type="letter", source="letter", case=case, title=title
-        )
-    else:
-        return None
-    return getattr(document, "pk", None)
+
+def register_filer(filer):
+    """Hook: ``filer(authority, person, content, *, file_name, case, title, text)`` keeps a produced letter
+    (the e-file room registers one in ``EfileConfig.ready()``) and returns the id it was kept under."""
+    if filer not in _filers:
+        _filers.append(filer)
+
+
+def _to_efile(authority, person, content, *, file_name, case, title, text):
+    """Hand the PDF to the registered filer (the e-file); returns its document id, or None without one."""
+    document_id = None
+    for filer in _filers:
+        document_id = filer(authority, person, content, file_name=file_name, case=case, title=title, text=text)
+    return document_id
 
 
 def create_letter(authority, *, person, kind, context, case=None, actor=None, title="", for_post=False):
@@ -103,8 +100,19 @@ def create_letter(authority, *, person, kind, context, case=None, actor=None, ti
 
 
 def letter_content(letter):
-    with letter.file.open("rb") as handle:
-        return handle.read()
+    """The PDF's bytes, verified against the checksum stored with the letter."""
+    from willkommen.core.storage import read_verified
+
+    return read_verified(letter.file.name, letter.sha256)
+
+
+def letter_download(letter, filename, attachment=False):
+    """The response for a letter whose reading the caller has allowed and logged (stream or signed URL)."""
+    from willkommen.core.storage import download
+
+    return download(
+        letter.file.name, letter.sha256, content_type="application/pdf", filename=filename, attachment=attachment
+    )
 
 
 # --- Fiktionsbescheinigung ---------------------------------------------------------------------

@@ -1,35 +1,45 @@
-"""Admin: administrators edit the automatic message templates (every save is a new version; the
-change page shows a preview with sample data and warns about missing placeholders) and the
-interpreter register."""
+"""Admin: the automatic message templates (for superusers; administrators of an authority use the desk
+page /desk/messaging/templates/, which has a preview in every language) and the interpreter register.
+Every save is a new version; the change page shows a preview with sample data and warns about
+missing or unknown placeholders."""
 
 from django.contrib import admin
 from django.db.models import Max
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.core import forms
 from willkommen.tenancy.admin import TenantAdmin
 
-from . import services, template_texts
+from . import template_texts, texts
 from .models import Interpreter, MessageTemplate
+
+
+class MessageTemplateForm(forms.ModelForm):
+    key = forms.ChoiceField(label=_("template"), choices=[(d.key, d.label) for d in template_texts.DEFINITIONS])
+
+    class Meta:
+        model = MessageTemplate
+        fields = ("key", "language", "subject", "body", "is_active")
 
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(TenantAdmin):
-    list_display = ("key", "language", "version", "subject", "is_active", "german_below", "changed_at")
+    form = MessageTemplateForm
+    list_display = ("key", "language", "version", "subject", "is_active", "changed_at")
     list_filter = ("key", "language", "is_active")
     search_fields = ("subject", "body")
-    fields = ("key", "language", "subject", "body", "german_below", "is_active", "version", "changed_by", "preview")
+    fields = ("key", "language", "subject", "body", "is_active", "version", "changed_by", "preview")
     readonly_fields = ("version", "changed_by", "preview")
 
     @admin.display(description=_("Preview with sample data"))
     def preview(self, obj):
         if obj is None or not obj.pk:
             return "–"
-        subject = services._fill(obj.subject, template_texts.SAMPLE_CONTEXT)
-        body = services._fill(obj.body, template_texts.SAMPLE_CONTEXT)
-        missing = services.missing_placeholders(obj.subject, obj.body, obj.key)
+        rendered = texts.sample(obj.authority, obj.key, obj.language, subject=obj.subject, body=obj.body)
+        missing = texts.problems_of(obj.key, obj.subject, obj.body)
         warning = (
-            format_html('<p class="errornote">{}: {}</p>', _("Missing placeholders"), ", ".join(missing))
+            format_html('<p class="errornote">{}: {}</p>', _("Check the text"), " ".join(str(m) for m in missing))
             if missing
             else ""
         )
@@ -39,8 +49,8 @@ class MessageTemplateAdmin(TenantAdmin):
             warning,
             direction,
             obj.language,
-            subject,
-            linebreaks(body),
+            rendered.subject,
+            rendered.html,
         )
 
     def save_model(self, request, obj, form, change):

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class MessagingConfig(AppConfig):
     name = "willkommen.messaging"
     label = "messaging"
+
+    def ready(self):
+        from . import privacy
+
+        privacy.register()  # the conversation in the Art. 15 copy and in erasure; retention of loose messages
+
+        from willkommen.letters import texts as letter_texts
+
+        from . import texts
+
+        letter_texts.register_source(texts.render)  # letters take their text blocks from the template store

@@ -75,5 +75,7 @@ def store_bytes(authority, file_name, data, content_type):
 
 
 def read(attachment):
-    with default_storage.open(attachment.storage_name, "rb") as handle:
-        return handle.read()
+    """The attachment's bytes, verified against its stored checksum."""
+    from willkommen.core.storage import read_verified
+
+    return read_verified(attachment.storage_name, attachment.sha256)

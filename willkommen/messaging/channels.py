@@ -27,8 +27,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
+from django.urls import get_script_prefix
 
-from . import template_texts
+from willkommen.core.storage import read_verified
+
+from . import texts
+from .placeholders import clean_header, clean_text  # noqa: F401 (used by other modules through channels)
 
 
 class TransientFailure(Exception):
@@ -41,17 +45,6 @@ class PermanentFailure(Exception):
 
 def setting(name, default=None):
     return getattr(settings, name, default)
-
-
-def clean_header(value, limit=200):
-    """One line, no control characters: neutralises header injection in subjects and names."""
-    text = re.sub(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+", " ", str(value or ""))
-    return re.sub(r"\s{2,}", " ", text).strip()[:limit]
-
-
-def clean_text(value):
-    """Message text without NUL and other control characters (line breaks and tabs stay)."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", str(value or ""))
 
 
 _registry = {}
@@ -98,13 +91,28 @@ def _http_post(url, data, headers, timeout):
         raise TransientFailure(f"gateway not reachable: {error}") from None
 
 
-def portal_link(authority):
-    """Absolute link to the client's messages in the portal of ``authority``."""
-    base = setting("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+def portal_url(authority, path):
+    """Absolute link to ``path`` (as ``reverse()`` gives it, with or without the request's script
+    prefix) in the portal of ``authority``: its own host name, else SITE_URL + /a/<slug>."""
+    prefix = get_script_prefix()
+    if prefix != "/" and path.startswith(prefix):
+        path = "/" + path[len(prefix) :]
     hosts = authority.host_list()
     if hosts:
-        return f"https://{hosts[0]}/messages/"
-    return f"{base}/a/{authority.slug}/messages/"
+        return f"https://{hosts[0]}{path}"
+    base = setting("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}/a/{authority.slug}{path}"
+
+
+def portal_link(authority):
+    """Absolute link to the client's messages in the portal of ``authority``."""
+    return portal_url(authority, "/messages/")
+
+
+def _notice(message):
+    """The notice of a new portal message (template ``portal_notice``): a link, never the content."""
+    values = {"authority": message.authority.name, "link": portal_link(message.authority)}
+    return texts.render(message.authority, "portal_notice", message.language, values)
 
 
 def short_text(message, key):
@@ -112,25 +120,57 @@ def short_text(message, key):
     person = message.person
     if person is None or person.preferred_channel == key or "content_by_email" in message.flags:
         return f"{message.subject}\n\n{message.body}".strip()
-    language = message.language if message.language in template_texts.PORTAL_NOTICE else "de"
-    values = {"authority": message.authority.name, "link": portal_link(message.authority)}
-    subject, body = template_texts.PORTAL_NOTICE[language]
-    return f"{subject.format(**values)}\n{body.format(**values)}"
+    notice = _notice(message)
+    return f"{notice.subject}\n{notice.body}"
 
 
 def notice_email(message, to):
     """The e-mail that tells the client about a portal message: a link, never the content."""
-    language = message.language if message.language in template_texts.PORTAL_NOTICE else "de"
-    subject, body = template_texts.PORTAL_NOTICE[language]
-    values = {"authority": message.authority.name, "link": portal_link(message.authority)}
-    if language != "de":
-        body = body + "\n\n---\n" + template_texts.PORTAL_NOTICE["de"][1]
+    notice = _notice(message)
     return EmailMessage(
-        subject=clean_header(subject.format(**values)),
-        body=body.format(**values),
+        subject=notice.subject,
+        body=notice.body,
         from_email=message.authority.email or None,
         to=[to],
     )
+
+
+# --- the person's channels in order ---------------------------------------------------------------
+
+PERSON_CHANNEL = {"post": "letter"}  # the clients room calls the letter channel "post"
+
+
+def max_body_chars():
+    return setting("MESSAGING_MAX_BODY_CHARS", 20_000)
+
+
+def channel_order(person):
+    """The person's preferred channel first, then the fallback order (MESSAGING_FALLBACK_ORDER)."""
+    preferred = PERSON_CHANNEL.get(person.preferred_channel, person.preferred_channel)
+    order = [preferred] + [c for c in setting("MESSAGING_FALLBACK_ORDER", ["email", "sms", "letter"]) if c != preferred]
+    return [c for c in order if c in registered()]
+
+
+def first_reachable(person, order):
+    for key in order:
+        if get(key).address_for(person):
+            return key
+    return None
+
+
+def reachable_channels(person, keys=("email", "sms", "messenger", "letter")):
+    """The channels of ``keys`` on which ``person`` can be reached (an address is known), in that order."""
+    return [key for key in keys if key in registered() and get(key).address_for(person)]
+
+
+def choose_channel(person, email=""):
+    """The person's first reachable channel in their order; the portal when none is; e-mail without a person."""
+    if person is None:
+        return "email"
+    for key in channel_order(person):
+        if (key == "email" and email) or get(key).address_for(person):
+            return key
+    return "portal"
 
 
 @register
@@ -156,8 +196,11 @@ class EmailChannel(ChannelAdapter):
                 to=[to],
             )
             for attachment in message.attachments.all():
-                with default_storage.open(attachment.storage_name, "rb") as handle:
-                    email.attach(attachment.file_name, handle.read(), attachment.content_type)
+                email.attach(
+                    attachment.file_name,
+                    read_verified(attachment.storage_name, attachment.sha256),
+                    attachment.content_type,
+                )
         if message.external_id:
             email.extra_headers["Message-ID"] = message.external_id
         try:

@@ -1,10 +1,11 @@
-"""Demo data: all automatic templates in all eight languages, an interpreter register and a short
-conversation with the first demo client. Idempotent."""
+"""Demo data: one changed automatic text (the status message in German and English names the portal's
+messages; the other languages keep the shipped text, so the template page marks them as older than
+the German), an interpreter register and a short conversation with the first demo client. Idempotent."""
 
 from decimal import Decimal
 
-from . import services
-from .models import Channel, Direction, Interpreter, Message, Status
+from . import template_texts
+from .models import Channel, Direction, Interpreter, Message, MessageTemplate, Status
 
 INTERPRETERS = [
     ("Rana Haddad", "rana.haddad@dolmetscher.example", ["ar", "ku"], "Mo–Mi vormittags", Decimal("65.00")),
@@ -14,8 +15,31 @@ INTERPRETERS = [
 ]
 
 
+PORTAL_HINT = {
+    "de": "Fragen? Schreiben Sie uns im Portal unter „Nachrichten“.",
+    "en": "Questions? Write to us in the portal under “Messages”.",
+}
+
+
+def changed_status_message(authority):
+    if MessageTemplate.objects.filter(authority=authority, key="status_message").exists():
+        return
+    for language, hint in PORTAL_HINT.items():
+        subject, body = template_texts.shipped("status_message", language)
+        head, _sep, signature = body.rpartition("\n\n")
+        MessageTemplate.objects.create(
+            authority=authority,
+            key="status_message",
+            language=language,
+            version=1,
+            subject=subject,
+            body=f"{head}\n\n{hint}\n\n{signature}",
+            changed_by="admin (Demo)",
+        )
+
+
 def load(authority):
-    services.seed_templates(authority)
+    changed_status_message(authority)
     for name, email, languages, availability, rate in INTERPRETERS:
         Interpreter.objects.get_or_create(
             authority=authority,

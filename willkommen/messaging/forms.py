@@ -1,9 +1,10 @@
-from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import channels
+from willkommen.core import forms
+
+from . import channels, texts
 from .models import GroupNotice, Interpreter
 
 
@@ -54,11 +55,13 @@ class GroupNoticeForm(forms.Form):
 
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
-        from willkommen.accommodation.selectors import accommodations
         from willkommen.tenancy.models import Team
 
+        from . import recipients
+
         self.fields["team"].queryset = Team.objects.filter(authority=authority)
-        self.fields["accommodation"].queryset = accommodations(authority, active_only=True)
+        nothing = GroupNotice._meta.get_field("accommodation").related_model.objects.none()
+        self.fields["accommodation"].queryset = recipients.choices(authority, GroupNotice.Group.ACCOMMODATION, nothing)
         names = dict(settings.LANGUAGES)
         for code in NOTICE_LANGUAGES:
             required = code == "de"
@@ -126,9 +129,9 @@ class BookingForm(forms.Form):
         number = self.cleaned_data.get("case_number", "").strip().upper()
         if not number:
             return None
-        from willkommen.cases.selectors import case_by_number
+        from willkommen.clients import case_refs
 
-        case = case_by_number(self.authority, number)
+        case = case_refs.by_number(self.authority, number)
         if case is None:
             raise forms.ValidationError(_("No case with this number."))
         return case
@@ -138,4 +141,25 @@ class BookingForm(forms.Form):
         interpreter, language = data.get("interpreter"), (data.get("language") or "").strip().lower()
         if interpreter and language and language not in interpreter.languages:
             self.add_error("language", _("This interpreter does not offer this language."))
+        return data
+
+
+class TemplateForm(forms.Form):
+    """One language of an automatic text; the placeholders are checked against the catalogue."""
+
+    subject = forms.CharField(label=_("Subject or heading"), required=False, max_length=200)
+    body = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 16}))
+
+    def __init__(self, *args, key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key = key
+        self.fields["body"].help_text = _(
+            "Placeholders in curly braces, e.g. {name}. A line whose optional placeholders are all empty is left out."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if "body" in data:
+            for error in texts.problems_of(self.key, data.get("subject", ""), data["body"]):
+                self.add_error(None, error)
         return data

@@ -25,7 +25,7 @@ from django.db import transaction
 from willkommen.tenancy.models import Authority
 
 from . import attachments as attachment_store
-from . import channels, services, template_texts
+from . import channels, delivery, texts
 from .models import Attachment, Channel, Direction, Message, Status
 
 log = logging.getLogger(__name__)
@@ -149,8 +149,8 @@ def handle_incoming(authority, raw, *, envelope_from=""):
         existing = Message.objects.filter(authority=authority, external_id=message_id).first()
         if existing is not None:
             return existing  # fetched or delivered twice: stored and acknowledged once
-    if len(text) > services.max_body_chars():
-        text = text[: services.max_body_chars()]
+    if len(text) > channels.max_body_chars():
+        text = text[: channels.max_body_chars()]
         flags.append("body_truncated")
     if mail is not None:
         flags += sender_problems(mail, sender, envelope_from, authority)
@@ -158,11 +158,11 @@ def handle_incoming(authority, raw, *, envelope_from=""):
 
     person = case = None
     if trusted:
-        from willkommen.cases.selectors import case_by_number
+        from willkommen.clients import case_refs
         from willkommen.clients.selectors import persons_with_email
 
         for number in CASE_NUMBER.findall(subject) + CASE_NUMBER.findall(text[:5000]):
-            case = case_by_number(authority, number.upper())
+            case = case_refs.by_number(authority, number.upper())
             if case is not None:
                 person = case.person
                 break
@@ -219,30 +219,35 @@ def _store_attachments(authority, message, mail, person, case):
 
 
 def acknowledge(message):
-    """Send the automatic acknowledgement now (same job run), in the thread of the incoming message."""
-    languages = [message.language] if message.language in template_texts.ACKNOWLEDGEMENT else ["de", "en"]
-    reference = f" ({message.case.number})" if message.case else ""
-    subjects, bodies = [], []
-    for language in languages:
-        subject, body = template_texts.ACKNOWLEDGEMENT[language]
-        subjects.append(subject.format(subject=message.subject or "–"))
-        bodies.append(body.format(reference=reference))
+    """Send the automatic acknowledgement now (same job run), in the thread of the incoming message: in
+    the sender's language, or in German and English when it could not be told (template store key
+    ``acknowledgement``)."""
+    known = message.language in dict(settings.LANGUAGES)
+    values = {
+        "subject": message.subject or "–",
+        "case_number": message.case.number if message.case else "",
+        "authority": message.authority.name,
+    }
+    rendered = [
+        texts.render(message.authority, "acknowledgement", language, values)
+        for language in ([message.language] if known else ["de", "en"])
+    ]
     ack = Message.objects.create(
         authority=message.authority,
         person=message.person,
         case=message.case,
         direction=Direction.OUT,
         channel=Channel.EMAIL,
-        subject=channels.clean_header(subjects[0]),
-        body="\n\n".join(bodies) + f"\n\n{message.authority.name}",
-        language=languages[0],
+        subject=rendered[0].subject,
+        body="\n\n-----\n\n".join(t.body for t in rendered),
+        language=rendered[0].language,
         template_key="acknowledgement",
         address=message.address,
         status=Status.QUEUED,
         idempotency_key=f"ack-{message.pk}",
         flags=["content_by_email"],  # the acknowledgement carries no personal content
     )
-    return services.deliver(ack.pk)
+    return delivery.deliver(ack.pk)
 
 
 # --- IMAP ----------------------------------------------------------------------------------------

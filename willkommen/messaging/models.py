@@ -6,6 +6,8 @@ to the person (and to a case where it belongs). Outgoing messages carry a delive
 history of ``DeliveryAttempt`` rows; failed sends are retried with backoff by a periodic job.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +119,9 @@ class DeliveryAttempt(TenantModel):
 
 class Attachment(TenantModel):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    # The attachment's address in URLs: opaque, so that ids cannot be counted through (the visibility
+    # policy is what protects; this is the second line).
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     file_name = models.CharField(_("file name"), max_length=120)
     content_type = models.CharField(_("content type"), max_length=80)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -133,28 +138,15 @@ class Attachment(TenantModel):
         return self.file_name
 
 
-class TemplateKey(models.TextChoices):
-    BOOKING_CONFIRMATION = "booking_confirmation", _("Booking confirmation")
-    REMINDER = "reminder", _("Reminder")
-    RECEIPT = "receipt", _("Receipt")
-    DOCUMENT_REQUEST = "document_request", _("Request for documents")
-    INTERIM_ANSWER = "interim_answer", _("Interim answer")
-    STATUS_MESSAGE = "status_message", _("Status message")
-    INVITATION = "invitation", _("Invitation")
-    DECISION_NOTICE = "decision_notice", _("Decision notice")
-
-
 class MessageTemplate(TenantModel):
-    """One version of an automatic message in one language. The highest active version is used."""
+    """One version of an automatic text in one language, as an administrator changed it. The newest
+    active version is used; without any, the shipped text (``template_texts``, ``texts.current``)."""
 
-    key = models.CharField(_("template"), max_length=40, choices=TemplateKey.choices)
+    key = models.CharField(_("template"), max_length=40)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     version = models.PositiveIntegerField(_("version"), default=1)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Placeholders in curly braces, e.g. {name}, {date}."))
-    german_below = models.BooleanField(
-        _("add the German text below"), default=False, help_text=_("For messages with legal weight.")
-    )
     is_active = models.BooleanField(_("active"), default=True)
     changed_by = models.CharField(_("changed by"), max_length=150, blank=True, editable=False)
     changed_at = models.DateTimeField(_("changed"), auto_now=True)

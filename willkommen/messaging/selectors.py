@@ -3,6 +3,8 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from willkommen.clients import case_refs
+
 from .models import Attachment, DeliveryAttempt, Direction, Interpreter, InterpreterBooking, Message, Status
 
 
@@ -65,9 +67,7 @@ def print_queue(authority):
 
 
 def latest_case(authority, person):
-    from willkommen.cases.selectors import cases_of_person
-
-    return cases_of_person(authority, person).order_by("-received_at").first()
+    return case_refs.latest_of_person(authority, person)
 
 
 def person_for_identity(authority, identity):
@@ -77,9 +77,7 @@ def person_for_identity(authority, identity):
     if identity.person_id:
         return persons(authority).filter(pk=identity.person_id).first()
     if identity.case_id:
-        from willkommen.cases.models import Case
-
-        case = Case.objects.filter(authority=authority, pk=identity.case_id).select_related("person").first()
+        case = case_refs.by_id(authority, identity.case_id)
         return case.person if case else None
     if identity.email:
         found = list(persons_with_email(authority, identity.email)[:2])
@@ -97,3 +95,16 @@ def upcoming_bookings(authority):
         .select_related("interpreter", "case")
         .order_by("starts_at")
     )
+
+
+def group_notices(authority, limit=50):
+    """The authority's latest group notices (for printing one as a poster)."""
+    from .models import GroupNotice
+
+    return GroupNotice.objects.filter(authority=authority).order_by("-created_at", "-pk")[:limit]
+
+
+def group_notice(authority, pk):
+    from .models import GroupNotice
+
+    return GroupNotice.objects.filter(authority=authority, pk=pk).first()

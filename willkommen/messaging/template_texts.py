@@ -1,353 +1,386 @@
-"""The shipped texts of every automatic message, in all eight languages.
+"""The catalogue of every text a client receives automatically: its key, where it is used, its placeholders.
 
-They are seeded into :class:`~willkommen.messaging.models.MessageTemplate` rows (editable in the
-admin, versioned) by ``seed_templates``; the rendering also falls back to them when an
-authority has no rows yet. Placeholders are written in curly braces; ``PLACEHOLDERS`` lists those
-every language version of a template must contain (a test enforces it).
+The shipped texts are in ``default_texts/<language>.toml`` (one file per language, so a translator
+reviews one file). Administrators change them for their authority at ``/desk/messaging/templates/``;
+``texts.py`` keeps every change as a new version and picks the text to send.
+
+Three kinds of entries:
+
+* ``message``: an e-mail, portal message or letter text (subject and text);
+* ``sms``: a short text (the subject is the sender line, e.g. the office name);
+* ``block``: a text block of a letter (PDF) or a part of another message (``next_step_*``); where
+  ``subject`` is true its subject is the block's heading.
+
+A new automatic message is one :class:`Definition` below and one entry in each of the eight files;
+``tests/test_templates.py`` checks that every language has every key with its required placeholders.
 """
 
-LANGUAGES = ["de", "en", "ar", "fa", "tr", "uk", "ru", "fr"]
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-PLACEHOLDERS = {
-    "booking_confirmation": ["name", "date", "time", "place", "reference"],
-    "reminder": ["name", "date", "time", "place"],
-    "receipt": ["name", "case_number", "anliegen", "date"],
-    "document_request": ["name", "case_number", "documents", "deadline"],
-    "interim_answer": ["name", "case_number"],
-    "status_message": ["name", "case_number", "status"],
-    "invitation": ["name", "date", "time", "place", "anliegen"],
-    "decision_notice": ["name", "case_number", "link"],
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = ["de", "en", "ar", "fa", "tr", "uk", "ru", "fr"]
+DIRECTORY = Path(__file__).with_name("default_texts")
+MESSAGE, SMS, BLOCK = "message", "sms", "block"
+
+GROUPS = {
+    "cases": _("Cases"),
+    "applications": _("Online applications"),
+    "appointments": _("Appointments"),
+    "servicepoint": _("ServicePoint"),
+    "messaging": _("Messages"),
+    "letters": _("Letters (PDF)"),
+    "rights": _("Residence rights"),
 }
 
-# Messages with legal weight carry the German text below the translation.
-GERMAN_BELOW = {"document_request", "invitation", "decision_notice"}
+PLACEHOLDER_HELP = {
+    "name": _("the client's name"),
+    "authority": _("the name of the authority"),
+    "case_number": _("the case number"),
+    "anliegen": _("the Anliegen, in the client's language"),
+    "status": _("where the case stands"),
+    "next_step": _("what happens next (text block by status)"),
+    "expected_date": _("the date by which a decision is expected"),
+    "link": _("a link for the client"),
+    "documents": _("a list of documents, one per line"),
+    "deadline": _("the deadline"),
+    "note": _("the caseworker's note (left out when empty)"),
+    "date": _("a date"),
+    "time": _("a time"),
+    "place": _("the address of the location"),
+    "reference": _("the booking reference"),
+    "hold_minutes": _("minutes the reservation is held"),
+    "confirm_url": _("the link to confirm"),
+    "cancel_url": _("the link to cancel"),
+    "move_url": _("the link to move the appointment"),
+    "detail_url": _("the link to the appointment"),
+    "checklist": _("what to bring, one item per line"),
+    "checklist_optional": _("what to bring if available, one item per line"),
+    "reason": _("the reason (left out when empty)"),
+    "position": _("the place on the waiting list"),
+    "access_code": _("the access code"),
+    "status_url": _("the link to the status page"),
+    "number": _("the ticket number"),
+    "counter": _("the counter"),
+    "office": _("the name of the office"),
+    "subject": _("the subject of the client's message"),
+    "court": _("the place whose administrative court is responsible"),
+    "received_on": _("the date the application was received"),
+    "days": _("the processing target in days"),
+    "interim_days": _("days until the interim answer (left out when none)"),
+    "rule": _("the legal basis of the residence right"),
+    "explanation": _("the rule explained for clients, in their language"),
+}
 
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    group: str
+    label: str
+    placeholders: tuple
+    required: tuple = ()
+    optional: tuple = ()  # may be empty: their line (or paragraph) is then left out
+    kind: str = MESSAGE
+    german_below: bool = False  # messages with legal weight carry the German text below the translation
+    subject: bool = True  # whether the subject (or a block's heading) is used
+
+    @property
+    def help(self):
+        return [(name, PLACEHOLDER_HELP.get(name, "")) for name in self.placeholders]
+
+
+CASE = ("name", "case_number", "anliegen", "status", "next_step", "expected_date", "link", "authority")
+BOOKING = ("name", "anliegen", "date", "time", "place", "reference", "authority")
+
+
+def _block(key, group, label, placeholders=(), required=(), subject=False, optional=()):
+    return Definition(key, group, label, placeholders, required, optional=optional, kind=BLOCK, subject=subject)
+
+
+DEFINITIONS = [
+    # cases
+    Definition(
+        "status_message",
+        "cases",
+        _("Status message (every four weeks)"),
+        CASE,
+        ("case_number", "status"),
+        optional=("link", "expected_date"),
+    ),
+    Definition(
+        "interim_answer", "cases", _("Interim answer"), CASE, ("case_number",), optional=("link", "expected_date")
+    ),
+    Definition(
+        "document_request",
+        "cases",
+        _("Request for documents"),
+        ("name", "case_number", "anliegen", "documents", "deadline", "note", "link", "authority"),
+        ("case_number", "documents", "deadline"),
+        german_below=True,
+        optional=("note", "link"),
+    ),
+    Definition(
+        "decision_notice",
+        "cases",
+        _("Decision notice"),
+        ("name", "case_number", "anliegen", "link", "authority"),
+        ("case_number",),
+        german_below=True,
+        optional=("link",),
+    ),
+    _block("next_step_review", "cases", _("Next step: in review")),
+    _block("next_step_documents", "cases", _("Next step: documents requested")),
+    _block("next_step_other_authority", "cases", _("Next step: waiting for another authority")),
+    _block("next_step_decision", "cases", _("Next step: decision being prepared")),
+    _block("next_step_paused", "cases", _("Next step: case suspended")),
+    # online applications
+    Definition(
+        "receipt",
+        "applications",
+        _("Receipt of an online application"),
+        ("name", "case_number", "anliegen", "date", "access_code", "status_url", "authority"),
+        ("case_number", "access_code", "status_url"),
+        german_below=True,
+        optional=("access_code",),
+    ),
+    # appointments
+    Definition(
+        "booking_confirm_request",
+        "appointments",
+        _("Request to confirm a booking"),
+        (*BOOKING, "hold_minutes", "confirm_url", "cancel_url"),
+        ("reference", "confirm_url", "cancel_url"),
+    ),
+    Definition(
+        "booking_confirmation",
+        "appointments",
+        _("Booking confirmation"),
+        (*BOOKING, "checklist", "checklist_optional", "detail_url", "move_url", "cancel_url"),
+        ("reference", "date", "time", "place"),
+        optional=("checklist", "checklist_optional", "detail_url", "move_url", "cancel_url"),
+    ),
+    Definition(
+        "reminder",
+        "appointments",
+        _("Reminder"),
+        (*BOOKING, "checklist", "checklist_optional"),
+        ("date", "time", "place"),
+        optional=("checklist", "checklist_optional"),
+    ),
+    Definition(
+        "booking_cancelled",
+        "appointments",
+        _("Cancelled by the client"),
+        (*BOOKING, "reason"),
+        ("reference",),
+        optional=("reason",),
+    ),
+    Definition(
+        "booking_cancelled_by_office",
+        "appointments",
+        _("Cancelled by the office"),
+        (*BOOKING, "reason"),
+        ("reference",),
+        optional=("reason",),
+    ),
+    Definition(
+        "booking_moved",
+        "appointments",
+        _("Moved by the client"),
+        (*BOOKING, "reason"),
+        ("reference", "date", "time"),
+        optional=("reason",),
+    ),
+    Definition(
+        "booking_moved_by_office",
+        "appointments",
+        _("Moved by the office"),
+        (*BOOKING, "reason"),
+        ("reference", "date", "time"),
+        optional=("reason",),
+    ),
+    Definition(
+        "invitation",
+        "appointments",
+        _("Invitation"),
+        ("name", "anliegen", "deadline", "link", "authority"),
+        ("anliegen", "deadline", "link"),
+        german_below=True,
+    ),
+    Definition(
+        "renewal_invitation",
+        "appointments",
+        _("Renewal invitation (apply online)"),
+        ("name", "anliegen", "date", "link", "authority"),
+        ("anliegen", "date", "link"),
+    ),
+    Definition(
+        "renewal_invitation_appointment",
+        "appointments",
+        _("Renewal invitation (appointment)"),
+        ("name", "anliegen", "date", "deadline", "link", "authority"),
+        ("anliegen", "date", "link"),
+    ),
+    Definition(
+        "renewal_follow_up",
+        "appointments",
+        _("Renewal invitation: reminder"),
+        ("name", "anliegen", "date", "link", "authority"),
+        ("anliegen", "date", "link"),
+    ),
+    Definition(
+        "rights_invitation",
+        "rights",
+        _("Invitation to apply for a residence right"),
+        ("name", "rule", "explanation", "checklist", "link", "authority"),
+        ("rule", "explanation"),
+        optional=("checklist", "link"),
+        german_below=True,
+    ),
+    Definition(
+        "waitlist",
+        "appointments",
+        _("No place in an allocation round"),
+        ("name", "anliegen", "position", "authority"),
+        ("anliegen",),
+        optional=("position",),
+    ),
+    # ServicePoint
+    Definition(
+        "dropoff_receipt",
+        "servicepoint",
+        _("Receipt for documents handed in"),
+        ("name", "date", "documents", "case_number", "authority"),
+        ("documents",),
+        optional=("case_number",),
+    ),
+    Definition("ticket_near", "servicepoint", _("SMS: turn is near"), ("number", "office"), ("number",), kind=SMS),
+    Definition(
+        "ticket_called",
+        "servicepoint",
+        _("SMS: number called"),
+        ("number", "counter", "office"),
+        ("number", "counter"),
+        kind=SMS,
+    ),
+    # messages
+    Definition(
+        "acknowledgement",
+        "messaging",
+        _("Acknowledgement of incoming mail"),
+        ("subject", "case_number", "authority"),
+        optional=("case_number",),
+    ),
+    Definition(
+        "portal_notice",
+        "messaging",
+        _("Notice of a new portal message"),
+        ("authority", "link"),
+        ("link",),
+        german_below=True,
+    ),
+    _block("translation_note", "messaging", _("Note: text not available in the client's language")),
+    # letters (PDF)
+    _block(
+        "letter_request_documents",
+        "letters",
+        _("Letter: request for documents"),
+        ("documents", "deadline", "note", "link"),
+        ("documents", "deadline"),
+        subject=True,
+        optional=("note", "link"),
+    ),
+    _block("letter_decision", "letters", _("Letter: decision notice"), ("anliegen", "received_on"), subject=True),
+    _block("letter_legal_remedies", "letters", _("Letter: legal remedies"), ("court",), subject=True),
+    _block("letter_fiktion", "letters", _("Letter: certificate of continued residence"), subject=True),
+    _block("receipt_counts_under_81", "letters", _("Receipt: applied before the permit expired"), ("date",), ("date",)),
+    _block("receipt_received_on", "letters", _("Receipt: date of receipt"), ("date",), ("date",)),
+    _block(
+        "receipt_next_steps",
+        "letters",
+        _("Receipt: what happens next"),
+        ("days", "date", "interim_days"),
+        subject=True,
+        optional=("interim_days",),
+    ),
+    _block(
+        "letter_dropoff_receipt",
+        "letters",
+        _("Receipt for documents handed in (PDF)"),
+        ("date", "documents"),
+        ("documents",),
+        subject=True,
+    ),
+]
+
+BY_KEY = {d.key: d for d in DEFINITIONS}
+
+
+def get(key):
+    """The definition of ``key``; KeyError for a key nobody defined."""
+    return BY_KEY[key]
+
+
+@cache
+def shipped_language(language):
+    """{key: (subject, body)} of the shipped texts in ``language`` ({} for a language we do not ship)."""
+    path = DIRECTORY / f"{language}.toml"
+    if language not in LANGUAGES or not path.exists():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {key: (entry.get("subject", "").strip(), entry["body"].strip()) for key, entry in data.items()}
+
+
+def shipped(key, language):
+    """(subject, body) of the shipped text, or None."""
+    return shipped_language(language).get(key)
+
+
+def _next_step_sample(language):
+    found = shipped("next_step_review", language) or shipped("next_step_review", "de")
+    return found[1]
+
+
+# Sample values for the preview on the desk (and in the admin).
 SAMPLE_CONTEXT = {
     "name": "Olena Kovalenko",
+    "authority": "Stadt Bergstadt – Ausländerbehörde",
+    "case_number": "ABH-2027-000042",
+    "anliegen": "Aufenthaltserlaubnis zum Studium",
+    "status": "in Prüfung",
+    "next_step": _next_step_sample,
+    "expected_date": "15.04.2027",
+    "link": "https://bergstadt.example/status/",
+    "documents": ["Reisepass", "Immatrikulationsbescheinigung"],
+    "deadline": "30.03.2027",
+    "note": "Bitte die Bescheinigung für das laufende Semester.",
     "date": "15.03.2027",
     "time": "09:30",
-    "place": "Marktplatz 1, Raum 2.14",
+    "place": "Marktplatz 1, 80331 Bergstadt, Raum 2.14",
     "reference": "T-4711",
-    "case_number": "ABH-2027-000042",
-    "anliegen": "Aufenthaltserlaubnis",
-    "documents": "Reisepass, Mietvertrag",
-    "deadline": "30.03.2027",
-    "status": "in Bearbeitung",
-    "link": "https://example.invalid/messages/",
-}
-
-# key -> language -> (subject, body)
-TEXTS = {
-    "booking_confirmation": {
-        "de": (
-            "Terminbestätigung {reference}",
-            "Guten Tag {name},\n\nIhr Termin ist gebucht: {date} um {time}, {place}.\n"
-            "Ihre Buchungsnummer: {reference}. Bitte bringen Sie die Unterlagen von Ihrer Checkliste mit.",
-        ),
-        "en": (
-            "Appointment confirmed {reference}",
-            "Hello {name},\n\nYour appointment is booked: {date} at {time}, {place}.\n"
-            "Your booking number: {reference}. Please bring the documents on your checklist.",
-        ),
-        "ar": (
-            "تأكيد الموعد {reference}",
-            "مرحباً {name}،\n\nتم حجز موعدك: {date} الساعة {time}، {place}.\n"
-            "رقم الحجز: {reference}. يرجى إحضار المستندات المذكورة في قائمتك.",
-        ),
-        "fa": (
-            "تأیید وقت ملاقات {reference}",
-            "سلام {name}،\n\nوقت شما رزرو شد: {date} ساعت {time}، {place}.\n"
-            "شماره رزرو: {reference}. لطفاً مدارک فهرست خود را همراه بیاورید.",
-        ),
-        "tr": (
-            "Randevu onayı {reference}",
-            "Merhaba {name},\n\nRandevunuz alındı: {date}, saat {time}, {place}.\n"
-            "Rezervasyon numaranız: {reference}. Lütfen kontrol listenizdeki belgeleri getirin.",
-        ),
-        "uk": (
-            "Підтвердження запису {reference}",
-            "Добрий день, {name}!\n\nВаш запис підтверджено: {date} о {time}, {place}.\n"
-            "Номер запису: {reference}. Будь ласка, візьміть документи з вашого списку.",
-        ),
-        "ru": (
-            "Подтверждение записи {reference}",
-            "Здравствуйте, {name}!\n\nВаша запись подтверждена: {date} в {time}, {place}.\n"
-            "Номер записи: {reference}. Пожалуйста, возьмите документы из вашего списка.",
-        ),
-        "fr": (
-            "Confirmation de rendez-vous {reference}",
-            "Bonjour {name},\n\nVotre rendez-vous est réservé : {date} à {time}, {place}.\n"
-            "Votre numéro de réservation : {reference}. Veuillez apporter les documents de votre liste.",
-        ),
-    },
-    "reminder": {
-        "de": (
-            "Erinnerung an Ihren Termin",
-            "Guten Tag {name},\n\nwir erinnern Sie an Ihren Termin am {date} um {time}, {place}.",
-        ),
-        "en": (
-            "Reminder of your appointment",
-            "Hello {name},\n\nthis is a reminder of your appointment on {date} at {time}, {place}.",
-        ),
-        "ar": ("تذكير بموعدك", "مرحباً {name}،\n\nنذكّرك بموعدك في {date} الساعة {time}، {place}."),
-        "fa": ("یادآوری وقت ملاقات", "سلام {name}،\n\nوقت ملاقات شما در {date} ساعت {time}، {place} است."),
-        "tr": (
-            "Randevu hatırlatması",
-            "Merhaba {name},\n\n{date} tarihinde saat {time} randevunuzu hatırlatırız: {place}.",
-        ),
-        "uk": ("Нагадування про запис", "Добрий день, {name}!\n\nНагадуємо про ваш запис {date} о {time}, {place}."),
-        "ru": ("Напоминание о записи", "Здравствуйте, {name}!\n\nНапоминаем о вашей записи {date} в {time}, {place}."),
-        "fr": (
-            "Rappel de votre rendez-vous",
-            "Bonjour {name},\n\nnous vous rappelons votre rendez-vous le {date} à {time}, {place}.",
-        ),
-    },
-    "receipt": {
-        "de": (
-            "Eingangsbestätigung {case_number}",
-            "Guten Tag {name},\n\nIhr Antrag ({anliegen}) ist am {date} eingegangen. Ihr Aktenzeichen: {case_number}.",
-        ),
-        "en": (
-            "Receipt {case_number}",
-            "Hello {name},\n\nwe received your application ({anliegen}) on {date}. Your case number: {case_number}.",
-        ),
-        "ar": (
-            "إيصال استلام {case_number}",
-            "مرحباً {name}،\n\nاستلمنا طلبك ({anliegen}) بتاريخ {date}. رقم ملفك: {case_number}.",
-        ),
-        "fa": (
-            "رسید دریافت {case_number}",
-            "سلام {name}،\n\nدرخواست شما ({anliegen}) در {date} دریافت شد. شماره پرونده: {case_number}.",
-        ),
-        "tr": (
-            "Alındı belgesi {case_number}",
-            "Merhaba {name},\n\nbaşvurunuz ({anliegen}) {date} tarihinde alındı. Dosya numaranız: {case_number}.",
-        ),
-        "uk": (
-            "Підтвердження отримання {case_number}",
-            "Добрий день, {name}!\n\nВашу заяву ({anliegen}) отримано {date}. Номер справи: {case_number}.",
-        ),
-        "ru": (
-            "Подтверждение получения {case_number}",
-            "Здравствуйте, {name}!\n\nВаше заявление ({anliegen}) получено {date}. Номер дела: {case_number}.",
-        ),
-        "fr": (
-            "Accusé de réception {case_number}",
-            "Bonjour {name},\n\nnous avons reçu votre demande ({anliegen}) le {date}. Votre numéro de dossier : {case_number}.",
-        ),
-    },
-    "document_request": {
-        "de": (
-            "Bitte reichen Sie Unterlagen nach ({case_number})",
-            "Guten Tag {name},\n\nfür Ihr Verfahren {case_number} benötigen wir noch: {documents}.\n"
-            "Bitte reichen Sie die Unterlagen bis zum {deadline} ein.",
-        ),
-        "en": (
-            "Please send documents ({case_number})",
-            "Hello {name},\n\nfor your case {case_number} we still need: {documents}.\nPlease send them by {deadline}.",
-        ),
-        "ar": (
-            "يرجى تقديم مستندات ({case_number})",
-            "مرحباً {name}،\n\nلملفك {case_number} نحتاج أيضاً إلى: {documents}.\nيرجى تقديمها قبل {deadline}.",
-        ),
-        "fa": (
-            "لطفاً مدارک را ارسال کنید ({case_number})",
-            "سلام {name}،\n\nبرای پرونده {case_number} هنوز به این مدارک نیاز داریم: {documents}.\nلطفاً تا {deadline} ارسال کنید.",
-        ),
-        "tr": (
-            "Lütfen belge gönderin ({case_number})",
-            "Merhaba {name},\n\n{case_number} dosyanız için hâlâ şunlara ihtiyacımız var: {documents}.\nLütfen {deadline} tarihine kadar gönderin.",
-        ),
-        "uk": (
-            "Будь ласка, надайте документи ({case_number})",
-            "Добрий день, {name}!\n\nДля справи {case_number} нам ще потрібні: {documents}.\nБудь ласка, надайте їх до {deadline}.",
-        ),
-        "ru": (
-            "Пожалуйста, предоставьте документы ({case_number})",
-            "Здравствуйте, {name}!\n\nДля дела {case_number} нам ещё нужны: {documents}.\nПожалуйста, предоставьте их до {deadline}.",
-        ),
-        "fr": (
-            "Merci d'envoyer des documents ({case_number})",
-            "Bonjour {name},\n\npour votre dossier {case_number}, il nous manque : {documents}.\nMerci de les envoyer avant le {deadline}.",
-        ),
-    },
-    "interim_answer": {
-        "de": (
-            "Zwischennachricht {case_number}",
-            "Guten Tag {name},\n\nIhr Verfahren {case_number} ist in Bearbeitung. Wir melden uns, sobald es Neuigkeiten gibt.",
-        ),
-        "en": (
-            "Interim answer {case_number}",
-            "Hello {name},\n\nwe are working on your case {case_number}. We will contact you as soon as there is news.",
-        ),
-        "ar": (
-            "رد مؤقت {case_number}",
-            "مرحباً {name}،\n\nملفك {case_number} قيد المعالجة. سنتواصل معك عند وجود مستجدات.",
-        ),
-        "fa": (
-            "پاسخ موقت {case_number}",
-            "سلام {name}،\n\nپرونده {case_number} در حال بررسی است. به محض خبر جدید با شما تماس می‌گیریم.",
-        ),
-        "tr": (
-            "Ara bilgi {case_number}",
-            "Merhaba {name},\n\n{case_number} dosyanız işleme alınmıştır. Yeni bir gelişme olduğunda size bilgi vereceğiz.",
-        ),
-        "uk": (
-            "Проміжна відповідь {case_number}",
-            "Добрий день, {name}!\n\nВаша справа {case_number} в роботі. Ми повідомимо вас, щойно будуть новини.",
-        ),
-        "ru": (
-            "Промежуточный ответ {case_number}",
-            "Здравствуйте, {name}!\n\nВаше дело {case_number} в работе. Мы сообщим вам, как только будут новости.",
-        ),
-        "fr": (
-            "Réponse intermédiaire {case_number}",
-            "Bonjour {name},\n\nvotre dossier {case_number} est en cours de traitement. Nous vous contacterons dès qu'il y aura du nouveau.",
-        ),
-    },
-    "status_message": {
-        "de": (
-            "Stand Ihres Verfahrens {case_number}",
-            "Guten Tag {name},\n\nneuer Stand Ihres Verfahrens {case_number}: {status}.",
-        ),
-        "en": (
-            "Status of your case {case_number}",
-            "Hello {name},\n\nnew status of your case {case_number}: {status}.",
-        ),
-        "ar": ("حالة ملفك {case_number}", "مرحباً {name}،\n\nالحالة الجديدة لملفك {case_number}: {status}."),
-        "fa": ("وضعیت پرونده {case_number}", "سلام {name}،\n\nوضعیت جدید پرونده {case_number}: {status}."),
-        "tr": ("Dosyanızın durumu {case_number}", "Merhaba {name},\n\n{case_number} dosyanızın yeni durumu: {status}."),
-        "uk": (
-            "Стан вашої справи {case_number}",
-            "Добрий день, {name}!\n\nНовий стан вашої справи {case_number}: {status}.",
-        ),
-        "ru": (
-            "Статус вашего дела {case_number}",
-            "Здравствуйте, {name}!\n\nНовый статус вашего дела {case_number}: {status}.",
-        ),
-        "fr": (
-            "État de votre dossier {case_number}",
-            "Bonjour {name},\n\nnouvel état de votre dossier {case_number} : {status}.",
-        ),
-    },
-    "invitation": {
-        "de": (
-            "Einladung zu einem Termin",
-            "Guten Tag {name},\n\nbitte kommen Sie am {date} um {time} zu uns: {place}.\nAnliegen: {anliegen}.",
-        ),
-        "en": (
-            "Invitation to an appointment",
-            "Hello {name},\n\nplease come to us on {date} at {time}: {place}.\nMatter: {anliegen}.",
-        ),
-        "ar": (
-            "دعوة إلى موعد",
-            "مرحباً {name}،\n\nيرجى الحضور إلينا في {date} الساعة {time}: {place}.\nالموضوع: {anliegen}.",
-        ),
-        "fa": (
-            "دعوت به وقت ملاقات",
-            "سلام {name}،\n\nلطفاً در {date} ساعت {time} به این نشانی بیایید: {place}.\nموضوع: {anliegen}.",
-        ),
-        "tr": (
-            "Randevuya davet",
-            "Merhaba {name},\n\nlütfen {date} tarihinde saat {time} bize gelin: {place}.\nKonu: {anliegen}.",
-        ),
-        "uk": (
-            "Запрошення на прийом",
-            "Добрий день, {name}!\n\nБудь ласка, прийдіть до нас {date} о {time}: {place}.\nПитання: {anliegen}.",
-        ),
-        "ru": (
-            "Приглашение на приём",
-            "Здравствуйте, {name}!\n\nПожалуйста, приходите к нам {date} в {time}: {place}.\nВопрос: {anliegen}.",
-        ),
-        "fr": (
-            "Invitation à un rendez-vous",
-            "Bonjour {name},\n\nveuillez venir le {date} à {time} : {place}.\nObjet : {anliegen}.",
-        ),
-    },
-    "decision_notice": {
-        "de": (
-            "Entscheidung in Ihrem Verfahren {case_number}",
-            "Guten Tag {name},\n\nin Ihrem Verfahren {case_number} ist eine Entscheidung ergangen. "
-            "Sie finden den Bescheid im Portal: {link}",
-        ),
-        "en": (
-            "Decision in your case {case_number}",
-            "Hello {name},\n\na decision has been made in your case {case_number}. You can read it in the portal: {link}",
-        ),
-        "ar": (
-            "قرار في ملفك {case_number}",
-            "مرحباً {name}،\n\nصدر قرار في ملفك {case_number}. يمكنك قراءته في البوابة: {link}",
-        ),
-        "fa": (
-            "تصمیم درباره پرونده {case_number}",
-            "سلام {name}،\n\nدرباره پرونده {case_number} تصمیم گرفته شد. آن را در پورتال بخوانید: {link}",
-        ),
-        "tr": (
-            "{case_number} dosyanızda karar",
-            "Merhaba {name},\n\n{case_number} dosyanızda karar verildi. Kararı portalda okuyabilirsiniz: {link}",
-        ),
-        "uk": (
-            "Рішення у вашій справі {case_number}",
-            "Добрий день, {name}!\n\nУ вашій справі {case_number} ухвалено рішення. Прочитайте його на порталі: {link}",
-        ),
-        "ru": (
-            "Решение по вашему делу {case_number}",
-            "Здравствуйте, {name}!\n\nПо вашему делу {case_number} принято решение. Прочитайте его на портале: {link}",
-        ),
-        "fr": (
-            "Décision dans votre dossier {case_number}",
-            "Bonjour {name},\n\nune décision a été prise dans votre dossier {case_number}. Vous pouvez la lire sur le portail : {link}",
-        ),
-    },
-}
-
-# The automatic acknowledgement of incoming e-mail (not an editable template: it must always work).
-ACKNOWLEDGEMENT = {
-    "de": (
-        "Eingangsbestätigung: {subject}",
-        "Vielen Dank für Ihre Nachricht. Sie ist bei uns eingegangen{reference}. Wir antworten so bald wie möglich.",
-    ),
-    "en": (
-        "Acknowledgement: {subject}",
-        "Thank you for your message. We have received it{reference}. We will answer as soon as possible.",
-    ),
-    "ar": ("تأكيد الاستلام: {subject}", "شكراً لرسالتك. لقد استلمناها{reference}. سنرد في أقرب وقت ممكن."),
-    "fa": (
-        "تأیید دریافت: {subject}",
-        "از پیام شما سپاسگزاریم. پیام شما دریافت شد{reference}. در اسرع وقت پاسخ می‌دهیم.",
-    ),
-    "tr": (
-        "Alındı bildirimi: {subject}",
-        "Mesajınız için teşekkür ederiz. Mesajınız bize ulaştı{reference}. En kısa sürede yanıt vereceğiz.",
-    ),
-    "uk": (
-        "Підтвердження отримання: {subject}",
-        "Дякуємо за ваше повідомлення. Ми його отримали{reference}. Ми відповімо якомога швидше.",
-    ),
-    "ru": (
-        "Подтверждение получения: {subject}",
-        "Спасибо за ваше сообщение. Мы его получили{reference}. Мы ответим как можно скорее.",
-    ),
-    "fr": (
-        "Accusé de réception : {subject}",
-        "Merci pour votre message. Nous l'avons bien reçu{reference}. Nous répondrons dès que possible.",
-    ),
-}
-
-# The e-mail notice of a new portal message: a link, never the content.
-PORTAL_NOTICE = {
-    "de": (
-        "Neue Nachricht von {authority}",
-        "Sie haben eine neue Nachricht im Portal. Bitte lesen Sie sie hier:\n{link}",
-    ),
-    "en": ("New message from {authority}", "You have a new message in the portal. Please read it here:\n{link}"),
-    "ar": ("رسالة جديدة من {authority}", "لديك رسالة جديدة في البوابة. يرجى قراءتها هنا:\n{link}"),
-    "fa": ("پیام جدید از {authority}", "شما یک پیام جدید در پورتال دارید. لطفاً آن را اینجا بخوانید:\n{link}"),
-    "tr": ("{authority} kurumundan yeni mesaj", "Portalda yeni bir mesajınız var. Lütfen buradan okuyun:\n{link}"),
-    "uk": ("Нове повідомлення від {authority}", "У вас нове повідомлення на порталі. Прочитайте його тут:\n{link}"),
-    "ru": ("Новое сообщение от {authority}", "У вас новое сообщение на портале. Прочитайте его здесь:\n{link}"),
-    "fr": (
-        "Nouveau message de {authority}",
-        "Vous avez un nouveau message sur le portail. Veuillez le lire ici :\n{link}",
-    ),
+    "hold_minutes": 15,
+    "confirm_url": "https://bergstadt.example/appointments/booking/T-4711/confirm/",
+    "cancel_url": "https://bergstadt.example/appointments/booking/T-4711/cancel/",
+    "move_url": "https://bergstadt.example/appointments/booking/T-4711/move/",
+    "detail_url": "https://bergstadt.example/appointments/booking/T-4711/",
+    "checklist": ["Reisepass", "Biometrisches Foto"],
+    "checklist_optional": ["Mietvertrag"],
+    "reason": "Erkrankung",
+    "position": 3,
+    "access_code": "K7P2M9XQ4R",
+    "status_url": "https://bergstadt.example/status/",
+    "number": "A017",
+    "counter": "3",
+    "office": "Stadt Bergstadt",
+    "subject": "Frage zu meinem Antrag",
+    "court": "Bergstadt",
+    "received_on": "02.03.2027",
+    "days": 90,
+    "interim_days": 14,
+    "rule": "§ 25b AufenthG",
+    "explanation": "Wer geduldet ist und seit 6 Jahren in Deutschland lebt, kann eine Aufenthaltserlaubnis bekommen.",
 }

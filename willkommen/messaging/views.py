@@ -4,7 +4,6 @@ group notices and interpreters."""
 import logging
 
 from django.contrib import messages as flash
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from willkommen.accounts.client_identity import current_identity
 from willkommen.accounts.decorators import desk_view
-from willkommen.audit.services import record
+from willkommen.audit.services import record, record_read
+from willkommen.clients.visibility import Resource, visible, visible_person
 from willkommen.core.ratelimit import ratelimit
 
 from . import attachments as attachment_store
@@ -94,13 +94,13 @@ def portal_thread(request):
     )
 
 
-def portal_attachment(request, pk):
+def portal_attachment(request, key):
     if request.authority is None:
         raise Http404
     _identity, person = _client_person(request)
     if person is None:
         raise Http404
-    attachment = Attachment.objects.filter(authority=request.authority, pk=pk, message__person=person).first()
+    attachment = Attachment.objects.filter(authority=request.authority, key=key, message__person=person).first()
     if attachment is None:
         raise Http404
     return _file_response(attachment)
@@ -117,24 +117,29 @@ def _file_response(attachment):
 
 
 def _person_or_404(request, pk):
-    from willkommen.clients.selectors import get_person
+    """A person whose messages the user may read (the visibility policy); 404 for every other."""
+    person = visible_person(request.user, request.authority, Resource.MESSAGES, pk)
+    if person is None:
+        raise Http404
+    return person
 
-    try:
-        return get_person(request.authority, pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+
+def _messages(request):
+    return visible(Message.objects.all(), request.user, request.authority, Resource.MESSAGES)
 
 
 @desk_view("messaging.send")
 def desk_overview(request):
+    recent = list(selectors.recent_incoming(request.authority).filter(pk__in=_messages(request))[:50])
+    record_read(request, *recent, purpose="recent messages")
     return render(
         request,
         "messaging/desk_overview.html",
         {
-            "recent": selectors.recent_incoming(request.authority)[:50],
-            "unassigned": selectors.unassigned(request.authority).count(),
-            "problems": selectors.delivery_problems(request.authority).count(),
-            "print_queue": selectors.print_queue(request.authority).count(),
+            "recent": recent,
+            "unassigned": selectors.unassigned(request.authority).filter(pk__in=_messages(request)).count(),
+            "problems": selectors.delivery_problems(request.authority).filter(pk__in=_messages(request)).count(),
+            "print_queue": selectors.print_queue(request.authority).filter(pk__in=_messages(request)).count(),
         },
     )
 
@@ -142,14 +147,7 @@ def desk_overview(request):
 @desk_view("messaging.send")
 def desk_thread(request, pk):
     person = _person_or_404(request, pk)
-    record(
-        authority=request.authority,
-        action="read",
-        person_id=person.pk,
-        obj=person,
-        request=request,
-        purpose="messages with the client",
-    )
+    record_read(request, person, purpose="messages with the client")
     services.mark_read(request.authority, person, direction=Direction.IN)
     return _render_thread(request, person, StaffReplyForm(), PhoneNoteForm(prefix="note"))
 
@@ -236,45 +234,49 @@ def desk_phone_note(request, pk):
 
 
 @desk_view("clients.view")
-def desk_attachment(request, pk):
-    attachment = Attachment.objects.filter(authority=request.authority, pk=pk).select_related("message").first()
+def desk_attachment(request, key):
+    """An attachment by its opaque key, only within the visibility policy (the key is a second line)."""
+    attachment = (
+        visible(
+            Attachment.objects.filter(key=key),
+            request.user,
+            request.authority,
+            Resource.ATTACHMENTS,
+            person_field="message__person",
+        )
+        .select_related("message")
+        .first()
+    )
     if attachment is None:
         raise Http404
-    record(
-        authority=request.authority,
-        action="download",
-        person_id=attachment.message.person_id,
-        obj=attachment,
-        request=request,
-        purpose="message attachment",
+    record_read(
+        request, attachment, person_id=attachment.message.person_id, action="download", purpose="message attachment"
     )
     return _file_response(attachment)
 
 
 @desk_view("clients.view")
 def desk_inbox(request):
-    return render(
-        request,
-        "messaging/desk_inbox.html",
-        {"inbox": selectors.unassigned(request.authority)[:100], "form": AssignForm()},
-    )
+    inbox = list(selectors.unassigned(request.authority).filter(pk__in=_messages(request))[:100])
+    record_read(request, *inbox, purpose="unassigned messages")
+    return render(request, "messaging/desk_inbox.html", {"inbox": inbox, "form": AssignForm()})
 
 
 @desk_view("clients.view")
 @require_POST
 def desk_assign(request, pk):
-    message = Message.objects.filter(authority=request.authority, pk=pk, status=Status.UNASSIGNED).first()
+    message = _messages(request).filter(pk=pk, status=Status.UNASSIGNED).first()
     if message is None:
         raise Http404
     form = AssignForm(request.POST)
     errors = []
     if form.is_valid():
-        from willkommen.cases.selectors import case_by_number
+        from willkommen.clients import case_refs
         from willkommen.clients.selectors import persons
 
         person = persons(request.authority).filter(pk=form.cleaned_data["person_id"]).first()
         case = (
-            case_by_number(request.authority, form.cleaned_data["case_number"])
+            case_refs.by_number(request.authority, form.cleaned_data["case_number"])
             if form.cleaned_data["case_number"]
             else None
         )
@@ -301,17 +303,15 @@ def desk_assign(request, pk):
 
 @desk_view("messaging.send")
 def desk_failures(request):
-    return render(
-        request, "messaging/desk_failures.html", {"problems": selectors.delivery_problems(request.authority)[:200]}
-    )
+    problems = list(selectors.delivery_problems(request.authority).filter(pk__in=_messages(request))[:200])
+    record_read(request, *problems, purpose="delivery problems")
+    return render(request, "messaging/desk_failures.html", {"problems": problems})
 
 
 @desk_view("messaging.send")
 @require_POST
 def desk_retry(request, pk):
-    message = Message.objects.filter(
-        authority=request.authority, pk=pk, status__in=[Status.FAILED, Status.RETRYING]
-    ).first()
+    message = _messages(request).filter(pk=pk, status__in=[Status.FAILED, Status.RETRYING]).first()
     if message is None:
         raise Http404
     services.retry_now(message)
@@ -320,13 +320,15 @@ def desk_retry(request, pk):
 
 @desk_view("messaging.send")
 def desk_print_queue(request):
-    return render(request, "messaging/desk_print_queue.html", {"letters": selectors.print_queue(request.authority)})
+    letters = list(selectors.print_queue(request.authority).filter(pk__in=_messages(request)))
+    record_read(request, *letters, purpose="print queue")
+    return render(request, "messaging/desk_print_queue.html", {"letters": letters})
 
 
 @desk_view("messaging.send")
 @require_POST
 def desk_printed(request, pk):
-    message = Message.objects.filter(authority=request.authority, pk=pk, status=Status.PRINT_QUEUED).first()
+    message = _messages(request).filter(pk=pk, status=Status.PRINT_QUEUED).first()
     if message is None:
         raise Http404
     services.mark_printed(message)
@@ -380,6 +382,8 @@ def desk_interpreters(request):
         year = int(request.GET.get("year", year))
     except ValueError:
         pass
+    bookings = list(selectors.upcoming_bookings(request.authority)[:100])
+    record_read(request, *[b for b in bookings if b.person_id], purpose="interpreter bookings")
     return render(
         request,
         "messaging/desk_interpreters.html",
@@ -387,7 +391,7 @@ def desk_interpreters(request):
             "form": form,
             "booking_form": BookingForm(authority=request.authority),
             "interpreters": selectors.interpreters(request.authority),
-            "bookings": selectors.upcoming_bookings(request.authority)[:100],
+            "bookings": bookings,
             "costs": services.monthly_costs(request.authority, year),
             "year": year,
         },

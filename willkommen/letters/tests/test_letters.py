@@ -44,7 +44,7 @@ ID = {
 def test_fiktionsbescheinigung_contains_every_field(case, caseworker):
     valid = timezone.localdate() + dt.timedelta(days=120)
     certificate, letter = issue_fiktion(
-        case, caseworker, paragraph="81_4", valid_until=valid, conditions="Beschäftigung bei Firma X gestattet.", **ID
+        case, caseworker, paragraph="81_4_1", valid_until=valid, conditions="Beschäftigung bei Firma X gestattet.", **ID
     )
     assert certificate.serial == "F0000001"
     text = _text(letter)
@@ -66,7 +66,7 @@ def test_fiktionsbescheinigung_contains_every_field(case, caseworker):
         "Clara",  # signature line
     ]:
         assert expected in text, expected
-    assert "§ 81 Abs. 4" in text or "§ 81 (4)" in text  # German label once translations are compiled
+    assert "§ 81 Abs. 4 Satz 1 AufenthG" in text  # the German label of the rule (the letter's first language)
     assert letter.languages == "de+ar" and letter.kind == "fiktion"
 
 
@@ -78,7 +78,7 @@ def test_serial_numbers_are_gap_free_and_shaped_f_plus_seven_digits(case, casewo
 
 def test_two_extensions_at_most(case, caseworker):
     valid = timezone.localdate() + dt.timedelta(days=60)
-    certificate, _ = issue_fiktion(case, caseworker, paragraph="81_4", valid_until=valid, **ID)
+    certificate, _ = issue_fiktion(case, caseworker, paragraph="81_4_1", valid_until=valid, **ID)
     with pytest.raises(LetterError):
         extend_fiktion(certificate, caseworker, valid_until=valid)  # must end later
     first = valid + dt.timedelta(days=60)
@@ -123,7 +123,7 @@ def test_decision_letter_in_german_and_arabic_with_remedies(case, caseworker):
 
 def test_page_renders_to_png(case, caseworker, tmp_path):
     _cert, letter = issue_fiktion(
-        case, caseworker, paragraph="81_4", valid_until=timezone.localdate() + dt.timedelta(days=30), **ID
+        case, caseworker, paragraph="81_4_1", valid_until=timezone.localdate() + dt.timedelta(days=30), **ID
     )
     pdf = tmp_path / "letter.pdf"
     pdf.write_bytes(letter_content(letter))
@@ -141,8 +141,42 @@ def test_letter_goes_into_the_efile_when_available(case, caseworker):
     from willkommen.efile.models import Document
 
     _cert, letter = issue_fiktion(
-        case, caseworker, paragraph="81_4", valid_until=timezone.localdate() + dt.timedelta(days=30), **ID
+        case, caseworker, paragraph="81_4_1", valid_until=timezone.localdate() + dt.timedelta(days=30), **ID
     )
     assert letter.efile_document_id
     document = Document.objects.get(pk=letter.efile_document_id)
     assert document.person_id == case.person_id and document.case_id == case.pk
+
+
+def test_letter_text_blocks_come_from_the_template_store_in_both_languages(case, caseworker):
+    from willkommen.messaging import texts
+
+    texts.save_version(
+        case.authority,
+        "letter_request_documents",
+        "de",
+        subject="Bitte Unterlagen nachreichen",
+        body="Wir brauchen:\n{documents}\n\nFrist: {deadline}",
+        user=caseworker,
+    )
+    services.request_documents(case, caseworker, items=["passport"], note="")
+    text = _text(case.letters.get(kind="request_documents"))
+    assert "Bitte Unterlagen nachreichen" in text and "Wir brauchen:" in text and "Reisepass" in text
+    assert "طلب مستندات" in text and "جواز السفر" in text  # the Arabic section: shipped text, Arabic item title
+    assert "<" not in text and "&lt;" not in text  # HTML, not escaped markup
+
+
+def test_decision_letter_carries_the_legal_remedies_block(case, caseworker):
+    services.transition(case, "start_review", caseworker)
+    services.draft_decision(
+        case,
+        caseworker,
+        outcome="refuse",
+        legal_basis="§ 5 AufenthG",
+        reasoning="Lebensunterhalt nicht gesichert.",
+        plain_explanation="Your income is too low.",
+    )
+    services.finalise(case, caseworker)
+    text = _text(case.letters.get(kind="decision"))
+    assert "Rechtsbehelfsbelehrung" in text and "Verwaltungsgericht" in text and case.authority.city in text
+    assert "Bescheid" in text and "Aufenthaltserlaubnis zum Studium" in text  # the intro block with the Anliegen

@@ -1,17 +1,23 @@
 import pytest
 
 from willkommen.core.testing import make_staff, verified_login
-from willkommen.messaging import services
+from willkommen.messaging import services, texts
 from willkommen.messaging.models import MessageTemplate
 
 pytestmark = pytest.mark.django_db
 
 
-def test_administrator_edits_a_template_as_a_new_version_with_preview(client, authority):
-    services.seed_templates(authority)
+def test_superuser_admin_edits_a_template_as_a_new_version_with_preview(client, authority):
     admin_user = make_staff(authority, "admin", role="administrator", is_staff=True)
     verified_login(client, admin_user)
-    row = MessageTemplate.objects.get(authority=authority, key="reminder", language="uk")
+    row = texts.save_version(
+        authority,
+        "reminder",
+        "uk",
+        subject="Нагадування",
+        body="Нагадуємо: {name}, {date} {time}, {place}.",
+        user=admin_user,
+    )
     page = client.get(f"/admin/messaging/messagetemplate/{row.pk}/change/")
     assert page.status_code == 200
     assert "Olena Kovalenko" in page.content.decode() and "15.03.2027" in page.content.decode()
@@ -34,12 +40,11 @@ def test_administrator_edits_a_template_as_a_new_version_with_preview(client, au
     )
     assert len(versions) == 2 and versions[0][0] == 2 and "Нова версія" in versions[0][1]
     assert "Нагадуємо" in versions[1][1]  # the earlier version is kept
-    _, body, _ = services.render_template(authority, "reminder", "uk", {"name": "O"})
+    _, body, _ = services.render_template(authority, "reminder", "uk", {"name": "O", "date": "1.1.", "place": "A"})
     assert "Нова версія" in body
 
-    broken = MessageTemplate.objects.filter(authority=authority, key="reminder", language="uk").first()
-    broken_page = client.get(f"/admin/messaging/messagetemplate/{broken.pk}/change/")
-    assert "errornote" not in broken_page.content.decode()
-    MessageTemplate.objects.filter(pk=broken.pk).update(body="ohne Platzhalter")
-    page = client.get(f"/admin/messaging/messagetemplate/{broken.pk}/change/").content.decode()
+    newest = MessageTemplate.objects.filter(authority=authority, key="reminder", language="uk").first()
+    assert "errornote" not in client.get(f"/admin/messaging/messagetemplate/{newest.pk}/change/").content.decode()
+    MessageTemplate.objects.filter(pk=newest.pk).update(body="ohne Platzhalter")
+    page = client.get(f"/admin/messaging/messagetemplate/{newest.pk}/change/").content.decode()
     assert "errornote" in page and "{date}" in page

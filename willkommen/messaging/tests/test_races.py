@@ -36,3 +36,31 @@ def test_two_workers_delivering_the_same_message_send_it_once(transactional_db, 
     message.refresh_from_db()
     assert message.status == Status.SENT and message.attempts == 1
     assert len(gateway.delivered) == 1 and message.delivery_attempts.count() == 1
+
+
+@pytest.mark.postgres
+def test_two_administrators_saving_the_same_text_at_once_get_two_versions(transactional_db, authority):
+    from willkommen.messaging import texts
+
+    barrier = threading.Barrier(4)
+    errors, saved = [], []
+
+    def worker(n):
+        try:
+            barrier.wait()
+            saved.append(
+                texts.save_version(
+                    authority, "reminder", "de", subject="T", body=f"Version {n}: {{date}} {{time}} {{place}}"
+                ).version
+            )
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and sorted(saved) == [1, 2, 3, 4]
