@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import arrival_views, usage, views
 
 urlpatterns = [
     path("desk/accommodation/", views.accommodation_list, name="list"),
@@ -11,4 +11,28 @@ urlpatterns = [
     path("desk/accommodation/placement/<int:pk>/", views.placement_detail, name="placement"),
     path("desk/accommodation/placement/<int:pk>/move/", views.placement_move, name="move"),
     path("desk/accommodation/placement/<int:pk>/move-out/", views.placement_move_out, name="move_out"),
+    path("desk/accommodation/<int:pk>/rooms/", views.add_room, name="add_room"),
+    path("desk/accommodation/bed/<int:pk>/block/", views.bed_block, name="bed_block"),
+    path("desk/accommodation/bed/<int:pk>/unblock/", views.bed_unblock, name="bed_unblock"),
+    path("desk/accommodation/placement/<int:pk>/isolate/", views.placement_isolate, name="isolate"),
+    path("desk/accommodation/isolation/", views.isolation_overview, name="isolation"),
+    path("desk/accommodation/isolation/<int:pk>/", views.episode_detail, name="episode"),
+    path("desk/accommodation/isolation/<int:pk>/supplies/", views.episode_supplies, name="supplies"),
+    path("desk/accommodation/isolation/<int:pk>/extend/", views.episode_extend, name="extend"),
+    path("desk/accommodation/isolation/<int:pk>/end/", views.episode_end, name="end"),
+    path("desk/accommodation/<int:pk>/usage/", usage.usage, name="usage"),
+    path("desk/accommodation/<int:pk>/usage/shared-rooms/", usage.add_shared_room, name="add_shared_room"),
+    path("desk/accommodation/<int:pk>/usage/slots/", usage.add_slot, name="add_slot"),
+    path("desk/accommodation/<int:pk>/usage/publish/", usage.publish, name="publish_usage"),
+    path("desk/accommodation/<int:pk>/usage/plan.pdf", usage.plan_pdf, name="usage_plan"),
+    path("desk/accommodation/shared-room/<int:pk>/remove/", usage.remove_shared_room, name="remove_shared_room"),
+    path("desk/accommodation/usage-time/<int:pk>/remove/", usage.remove_slot, name="remove_slot"),
+    path("desk/accommodation/<int:pk>/poster.pdf", usage.poster_pdf, name="poster"),
+    path("desk/accommodation/arrivals/", arrival_views.arrival_list, name="arrivals"),
+    path("desk/accommodation/arrivals/new/", arrival_views.arrival_announce, name="announce"),
+    path("desk/accommodation/arrivals/<int:pk>/", arrival_views.arrival_detail, name="arrival"),
+    path("desk/accommodation/arrivals/<int:pk>/place/", arrival_views.arrival_place, name="arrival_place"),
+    path("desk/accommodation/arrivals/<int:pk>/cancel/", arrival_views.arrival_cancel, name="arrival_cancel"),
+    path("desk/accommodation/placement/<int:pk>/risk/", arrival_views.risk_add, name="risk_add"),
+    path("desk/accommodation/placement/<int:pk>/risk/<int:flag_pk>/end/", arrival_views.risk_end, name="risk_end"),
 ]

@@ -160,19 +160,21 @@ def test_objects_of_another_authority_are_refused(authority, other_authority, ac
     assert not Placement.objects.exists()
 
 
-def test_capacity_cannot_drop_below_the_residents(authority, accommodation):
-    for i in range(2):
-        services.place(authority, make_person(authority, f"P{i}", "X"), accommodation)
-    accommodation.capacity = 1
+def test_capacity_is_the_number_of_beds_and_follows_the_rooms(authority):
+    from willkommen.accommodation.models import Accommodation, Bed
+
+    house = services.save_accommodation(authority, Accommodation(name="Neu", capacity=4))
+    assert Bed.objects.filter(accommodation=house, kind="normal").count() == 4
+    house.capacity = 1  # not an entry any more: the beds decide
+    services.save_accommodation(authority, house)
+    house.refresh_from_db()
+    assert house.capacity == 4
+    services.add_room(authority, house, floor="EG", name="Iso", beds=2, kind="isolation")
+    house.refresh_from_db()
+    assert house.capacity == 6
     with pytest.raises(services.AccommodationError) as refused:
-        services.save_accommodation(authority, accommodation)
-    assert refused.value.code == "capacity"
-    accommodation.refresh_from_db()
-    assert accommodation.capacity == 3
-    accommodation.capacity = 2
-    services.save_accommodation(authority, accommodation)
-    accommodation.refresh_from_db()
-    assert accommodation.capacity == 2
+        services.add_room(authority, house, floor="EG", name="Iso", beds=1)
+    assert refused.value.code == "room"
 
 
 def test_names_are_unique_per_authority(authority, other_authority, accommodation):

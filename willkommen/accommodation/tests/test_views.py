@@ -29,7 +29,14 @@ def test_list_shows_occupancy(acc_client, authority, accommodation, person):
     assert response.status_code == 200
     rows = {a.name: (a.occupied, a.capacity, a.free) for a in response.context["accommodations"]}
     assert rows == {accommodation.name: (1, 3, 2), "Lindenhof": (0, 1, 1)}
-    assert response.context["totals"] == {"capacity": 3, "occupied": 1, "free": 2}
+    assert response.context["totals"] == {
+        "beds": 3,
+        "occupied": 1,
+        "normal_free": 2,
+        "reserve_free": 0,
+        "isolation_free": 0,
+        "blocked": 0,
+    }
     body = response.content.decode()
     assert accommodation.name in body and person.family_name not in body  # no client data in the list
     assert not AuditEntry.objects.filter(action="read").exists()
@@ -99,11 +106,10 @@ def test_create_and_edit_an_accommodation(acc_client, authority):
     assert duplicate.status_code == 400 and duplicate.context["form"].errors["name"]
     for i in range(2):
         services.place(authority, make_person(authority, f"P{i}", "X"), created)
-    lower = acc_client.post(f"{BASE}{created.pk}/edit/", {**data, "capacity": "1"})
-    assert lower.status_code == 400 and lower.context["form"].errors["capacity"]
-    assert acc_client.post(f"{BASE}{created.pk}/edit/", {**data, "capacity": "2"}).status_code == 302
+    # The capacity is the number of beds (rooms and beds on the detail page): editing ignores it.
+    assert acc_client.post(f"{BASE}{created.pk}/edit/", {**data, "capacity": "1"}).status_code == 302
     created.refresh_from_db()
-    assert created.capacity == 2 and not created.active  # unchecked box: inactive
+    assert created.capacity == 24 and not created.active  # unchecked box: inactive
 
 
 def test_place_through_search_and_form(acc_client, authority, accommodation, person, acc_staff):
