@@ -1,8 +1,9 @@
 import datetime as dt
 
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from willkommen.core import forms
 
 MAX_DAYS = 366
 
@@ -33,3 +34,29 @@ class PeriodForm(forms.Form):
     def chosen_location(self):
         wanted = self.cleaned_data.get("location")
         return next((loc for loc in self.locations if str(loc.pk) == wanted), None)
+
+
+class CaseworkForm(PeriodForm):
+    """Period, team, Anliegen and location for the casework figures. The choices are what the user
+    may see: a team lead only their own teams."""
+
+    team = forms.ChoiceField(label=_("Team"), required=False)
+    anliegen = forms.ChoiceField(label=_("Anliegen"), required=False)
+
+    field_order = ["start", "end", "team", "anliegen", "location"]
+
+    def __init__(self, data=None, *, locations=(), teams=(), anliegen=(), all_teams=True, **kwargs):
+        super().__init__(data, locations=locations, **kwargs)
+        self.teams = list(teams)
+        self.anliegen = list(anliegen)
+        first = [("", _("All teams"))] if all_teams else [("", _("All my teams"))]
+        self.fields["team"].choices = first + [(str(t.pk), t.name) for t in self.teams]
+        self.fields["anliegen"].choices = [("", _("All Anliegen"))] + [(str(pk), label) for pk, label in self.anliegen]
+
+    def chosen_team(self):
+        wanted = self.cleaned_data.get("team")
+        return next((t for t in self.teams if str(t.pk) == wanted), None)
+
+    def chosen_anliegen_id(self):
+        wanted = self.cleaned_data.get("anliegen")
+        return next((pk for pk, _label in self.anliegen if str(pk) == wanted), None)

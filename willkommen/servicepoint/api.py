@@ -22,12 +22,15 @@ from drf_spectacular.utils import (
     extend_schema_field,
     inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from willkommen.audit.services import record_read
+from willkommen.core import serializers
+from willkommen.core.drf import AddressRateThrottle
 
 from . import selectors, services, sms
 from .models import CATEGORY_LETTERS, WALK_IN_CATEGORIES, Category, Outcome, Priority, Status
@@ -201,7 +204,8 @@ class LocationTickets(StaffView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         now = timezone.now()
-        tickets = selectors.tickets_today(location, now, wanted)
+        tickets = selectors.with_persons(request.authority, selectors.tickets_today(location, now, wanted))
+        record_read(request, *tickets, purpose="ServicePoint tickets (API)")
         positions = services.waiting_positions(location, now)
         return Response(TicketSerializer(tickets, many=True, context={"positions": positions}).data)
 
@@ -297,7 +301,7 @@ class Finish(StaffView):
 # --- public ---------------------------------------------------------------------------------------------
 
 
-class PublicThrottle(AnonRateThrottle):
+class PublicThrottle(AddressRateThrottle):
     rate = "120/min"
 
 

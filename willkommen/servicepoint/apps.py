@@ -6,6 +6,11 @@ class ServicepointConfig(AppConfig):
     label = "servicepoint"
 
     def ready(self):
+        from willkommen.cases import intake
+
+        from . import case_intake, privacy
         from .sms import register_channel
 
         register_channel()  # the ticket SMS in the messaging room's channel registry
+        intake.register_origin(case_intake.ORIGIN, case_intake.link)  # "Open case" from a drop-off links it
+        privacy.register()  # drop-offs and tickets in the Art. 15 copy; ticket retention

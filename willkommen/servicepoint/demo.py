@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from willkommen.tenancy.models import Location
 
-from .models import WALK_IN_CATEGORIES, DayCounter, Outcome, Priority, Station, Status, Ticket
+from .models import WALK_IN_CATEGORIES, DayCounter, DropOff, Outcome, Priority, Station, Status, Ticket
 
 OUTCOMES = {
     "quick_info": [Outcome.SOLVED, Outcome.SOLVED, Outcome.SOLVED, Outcome.REFERRED],
@@ -59,3 +59,24 @@ def load(authority):
             DayCounter.objects.update_or_create(
                 authority=authority, location=location, day=day, defaults={"last_number": number}
             )
+    drop_off_without_case(authority)
+
+
+def drop_off_without_case(authority):
+    """One drop-off at a ticket, by a person with no case yet: its page offers "Open a case for these
+    documents" (issue 12 item 2). Once per authority."""
+    from willkommen.clients.models import Person
+
+    if DropOff.objects.filter(authority=authority).exists():
+        return
+    person = Person.objects.filter(authority=authority, email="").order_by("pk").first()
+    person = person or Person.objects.filter(authority=authority).order_by("pk").first()
+    if person is None:
+        return
+    ticket = Ticket.objects.filter(authority=authority, category="drop_off").order_by("-day", "number").first()
+    DropOff.objects.create(
+        authority=authority,
+        person=person,
+        ticket=ticket,
+        items=[{"title": "Reisepass (Kopie)", "document_type": "passport"}, {"title": "Duldung (Kopie)"}],
+    )

@@ -1,7 +1,7 @@
-from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.core import forms
 from willkommen.efile.models import DOCUMENT_TYPES
 
 from .models import WALK_IN_CATEGORIES, Category, Outcome

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from willkommen.core.replica import heavy_read
 from willkommen.tenancy.models import Location
 
 from . import queue
@@ -30,6 +31,17 @@ def ticket_by_public_id(authority, public_id):
 
 def ticket(authority, pk):
     return Ticket.objects.filter(authority=authority, pk=pk).select_related("location").first()
+
+
+def with_persons(authority, tickets):
+    """The tickets, each with ``person_id`` set from its booking (None for walk-ins), for the audit log."""
+    from willkommen.appointments.selectors import person_ids_by_reference
+
+    tickets = list(tickets)
+    persons = person_ids_by_reference(authority, {t.booking_reference for t in tickets})
+    for t in tickets:
+        t.person_id = persons.get(t.booking_reference)
+    return tickets
 
 
 def tickets_today(location, now=None, status=""):
@@ -80,6 +92,7 @@ def recent_calls(location, now=None, limit=8):
     )
 
 
+@heavy_read  # figures and exports: read from the replica when there is one
 def visit_rows(authority, start, end, location=None):
     """One dict per ticket issued between the dates ``start`` and ``end`` (inclusive)."""
     qs = Ticket.objects.filter(authority=authority, day__gte=start, day__lte=end).select_related("location")

@@ -2,7 +2,8 @@
 
 The client may leave a mobile number (kiosk ticket page or the desk). When a ticket comes within
 ``SERVICEPOINT_SMS_AHEAD`` places of being called, one SMS goes out; another when it is called.
-The SMS carries the ticket number, the counter and the office name only, in the ticket's language.
+The SMS carries the ticket number, the counter and the office name only, in the ticket's language
+(texts: ``ticket_near`` and ``ticket_called`` in messaging's template store).
 
 Sending goes through the messaging room (``send_message``: stored, delivered after commit by its
 job, retried with backoff, idempotent by key) and its SMS adapter. The number itself is never
@@ -23,9 +24,11 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+
+from . import queue
+from .waiting import _waiting, today
 
 CHANNEL_KEY = "ticket_sms"
 KEY_PATTERN = re.compile(r"^servicepoint-(\d+)-(near|called-\d+)$")
@@ -89,18 +92,12 @@ def masked(phone):
 
 
 def _texts(ticket, kind):
-    with translation.override(ticket.language or "de"):
-        office = ticket.authority.name
-        if kind == "near":
-            body = _("Your number %(number)s will be called soon. Please come back to the waiting room now.") % {
-                "number": ticket.code
-            }
-        else:
-            body = _("Your number %(number)s is called: please go to counter %(counter)s.") % {
-                "number": ticket.code,
-                "counter": ticket.counter,
-            }
-    return office, body
+    """(subject, body) of the SMS from messaging's template store (``ticket_near`` / ``ticket_called``)."""
+    from willkommen.messaging import services as messaging
+
+    values = {"number": ticket.code, "counter": ticket.counter, "office": ticket.authority.name}
+    rendered = messaging.render_text(ticket.authority, f"ticket_{kind}", ticket.language or "de", values)
+    return rendered.subject, rendered.body
 
 
 def _send(ticket, kind, key):
@@ -139,9 +136,7 @@ def send_called(ticket):
 
 
 def _ahead_of(ticket, now):
-    from . import queue, services
-
-    waiting = queue.ordered(services._waiting(ticket.location, now), now)
+    waiting = queue.ordered(_waiting(ticket.location, now), now)
     return next((i for i, t in enumerate(waiting) if t.pk == ticket.pk), len(waiting))
 
 
@@ -161,12 +156,11 @@ def notify_near(location, now=None):
 
     Runs after a call has committed (and every minute from the periodic job); safe to run twice
     at the same time: each ticket is claimed by a conditional UPDATE. Returns how many were sent."""
-    from . import queue, services
     from .models import Status, Ticket
 
     now = now or timezone.now()
     limit = sms_ahead()
-    waiting = queue.ordered(services._waiting(location, now), now)
+    waiting = queue.ordered(_waiting(location, now), now)
     sent = 0
     for ticket in waiting[: limit + 1]:
         if not ticket.phone or ticket.sms_near_at is not None:
@@ -189,7 +183,6 @@ def notify_near_everywhere(now=None):
     (Catches appointment holders whose time has come, which moves them forward without a call.)"""
     from willkommen.tenancy.models import Authority, Location
 
-    from . import services
     from .models import Status, Ticket
 
     now = now or timezone.now()
@@ -198,7 +191,7 @@ def notify_near_everywhere(now=None):
     location_ids = (
         Ticket.objects.filter(
             authority__in=list(Authority.objects.values_list("pk", flat=True)),  # uses the (authority, day) index
-            day=services.today(now),
+            day=today(now),
             status=Status.WAITING,
             sms_near_at__isnull=True,
         )

@@ -1,6 +1,7 @@
 """Periodic jobs of the ServicePoint: called clients who do not come, the SMS when the turn is near,
 and tickets left over (with their mobile numbers) from earlier days."""
 
+from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -26,3 +27,16 @@ def close_previous_days():
     from .services import cancel_stale
 
     return cancel_stale()
+
+
+@task()
+def apply_retention():
+    """Tickets past SERVICEPOINT_TICKET_RETENTION_DAYS (recorded per authority)."""
+    from willkommen.audit import retention
+
+    return [run.pk for run in retention.run_job("servicepoint")]
+
+
+@db_periodic_task(crontab(hour="3", minute="5"))
+def schedule_retention():
+    apply_retention.enqueue()

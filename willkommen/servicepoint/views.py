@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
-from willkommen.audit.services import record
+from willkommen.audit.services import record_read
+from willkommen.clients.visibility import Resource, visible
+from willkommen.core.middleware import allow_features
 from willkommen.core.ratelimit import ratelimit
 
-from . import selectors, services, sms
+from . import case_intake, selectors, services, sms
 from .forms import (
     CallForm,
     CheckInForm,
@@ -27,7 +29,7 @@ from .forms import (
     KioskTicketForm,
     TicketSmsForm,
 )
-from .models import WALK_IN_CATEGORIES, Category, DropOff, Status
+from .models import WALK_IN_CATEGORIES, Category, DropOff, Status, Ticket
 
 DISPLAY_REFRESH_SECONDS = 10
 
@@ -242,6 +244,7 @@ def _back_to_desk(location):
 
 
 @desk_view("servicepoint.work")
+@allow_features("camera")  # check-in by the booking's QR code (checkin-scan.js)
 def desk(request):
     location, locations = _desk_location(request)
     counter = request.session.get("sp_counter", "")
@@ -249,11 +252,16 @@ def desk(request):
     if location is not None:
         now = timezone.now()
         station = services.station_for(location)
+        waiting = selectors.with_persons(request.authority, selectors.waiting_queue(location, now))
+        at_counter = selectors.with_persons(
+            request.authority, selectors.at_counter(location, counter, now) if counter else []
+        )
+        record_read(request, *waiting, *at_counter, purpose="ServicePoint queue")
         context.update(
             {
                 "station": station,
-                "queue": selectors.waiting_queue(location, now),
-                "at_counter": selectors.at_counter(location, counter, now) if counter else [],
+                "queue": waiting,
+                "at_counter": at_counter,
                 "present": services.present_count(location, now),
                 "open": services.is_open(location, now),
                 "issue_form": DeskTicketForm(),
@@ -345,7 +353,11 @@ def desk_call(request):
 @desk_view("servicepoint.work")
 @require_POST
 def desk_ticket_action(request, pk, action):
-    ticket = selectors.ticket(request.authority, pk)
+    ticket = (
+        visible(Ticket.objects.filter(pk=pk), request.user, request.authority, Resource.TICKETS, person_field=None)
+        .select_related("location")
+        .first()
+    )
     if ticket is None:
         raise Http404
     try:
@@ -369,7 +381,11 @@ def desk_ticket_action(request, pk, action):
 
 
 def _drop_off(request, pk):
-    found = DropOff.objects.filter(authority=request.authority, pk=pk).select_related("person", "case").first()
+    found = (
+        visible(DropOff.objects.filter(pk=pk), request.user, request.authority, Resource.DROP_OFFS)
+        .select_related("person", "case")
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -419,32 +435,25 @@ def drop_off(request):
 @desk_view("efile.dropoff")
 def drop_off_detail(request, pk):
     found = _drop_off(request, pk)
-    record(
-        authority=request.authority,
-        action="read",
-        person_id=found.person_id,
-        obj=found,
-        request=request,
-        purpose="ServicePoint drop-off receipt",
-    )
+    record_read(request, found, purpose="ServicePoint drop-off receipt")
     return render(
         request,
         "servicepoint/drop_off_detail.html",
-        {"drop_off": found, "items": services.receipt_items(found), "email_form": EmailReceiptForm()},
+        {
+            "drop_off": found,
+            "items": services.receipt_items(found),
+            "email_form": EmailReceiptForm(),
+            "open_case_url": case_intake.open_case_url(found)
+            if not found.case_id and request.user.can("cases.open")
+            else "",
+        },
     )
 
 
 @desk_view("efile.dropoff")
 def drop_off_receipt(request, pk):
     found = _drop_off(request, pk)
-    record(
-        authority=request.authority,
-        action="read",
-        person_id=found.person_id,
-        obj=found,
-        request=request,
-        purpose="ServicePoint drop-off receipt printed",
-    )
+    record_read(request, found, purpose="ServicePoint drop-off receipt printed")
     language = request.GET.get("lang") or found.person.preferred_language
     if language not in dict(settings.LANGUAGES):
         language = "de"

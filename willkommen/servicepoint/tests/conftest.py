@@ -10,9 +10,9 @@ from django.utils import timezone
 @pytest.fixture(autouse=True)
 def _no_holidays(monkeypatch):
     """Tests must not depend on whether today is a public holiday; the holiday test patches back."""
-    from willkommen.servicepoint import services
+    from willkommen.servicepoint import opening
 
-    monkeypatch.setattr(services, "public_holidays", lambda authority, start, end: {})
+    monkeypatch.setattr(opening, "public_holidays", lambda authority, start, end: {})
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
-from willkommen.servicepoint import services
+from willkommen.servicepoint import opening, services
 from willkommen.servicepoint.models import DayCounter, Outcome, Status, Ticket
 from willkommen.tenancy.models import Closure
 
@@ -81,7 +81,7 @@ def test_closed_location_gives_a_clear_message_and_no_ticket(authority, location
 
 
 def test_public_holiday_closes(authority, location, monkeypatch):
-    monkeypatch.setattr(services, "public_holidays", lambda a, s, e: {s: "Feiertag"})
+    monkeypatch.setattr(opening, "public_holidays", lambda a, s, e: {s: "Feiertag"})
     with pytest.raises(services.ServicePointError):
         issue(authority, location)
 

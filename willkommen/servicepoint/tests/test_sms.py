@@ -10,8 +10,8 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
-from django.utils.translation import gettext as _
 
+from willkommen.messaging import placeholders, template_texts
 from willkommen.messaging.models import Message
 from willkommen.servicepoint import services, sms
 from willkommen.servicepoint.models import Status, Ticket
@@ -30,19 +30,17 @@ def texts(gateway):
     return [d["Body"] for d in gateway.delivered if d["kind"] == "sms"]
 
 
+def _shipped(key, language, values):
+    """The shipped text of the template store (the authority changed nothing)."""
+    return placeholders.text(template_texts.shipped(key, language)[1], values, language)
+
+
 def near_text(code, language):
-    with translation.override(language):
-        return _("Your number %(number)s will be called soon. Please come back to the waiting room now.") % {
-            "number": code
-        }
+    return _shipped("ticket_near", language, {"number": code})
 
 
 def called_text(code, counter, language):
-    with translation.override(language):
-        return _("Your number %(number)s is called: please go to counter %(counter)s.") % {
-            "number": code,
-            "counter": counter,
-        }
+    return _shipped("ticket_called", language, {"number": code, "counter": counter})
 
 
 def call(authority, location, capture, counter="1", now=None):

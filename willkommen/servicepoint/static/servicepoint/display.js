@@ -43,7 +43,9 @@
     if (now !== last) {
       var source = document.getElementById("board-announce");
       var target = document.getElementById("announce");
-      if (source && target) { target.textContent = source.textContent; }
+      if (source && target) {  // copied with its parts, so the ticket's own language keeps its lang and dir
+        target.replaceChildren.apply(target, Array.prototype.map.call(source.childNodes, function (node) { return node.cloneNode(true); }));
+      }
       if (now && enabled) { chime(); }
     }
     last = now;

@@ -1,0 +1,100 @@
+"""'Open case' from a ServicePoint drop-off (issue 12 item 2): the intake comes prefilled with the person, way in
+``servicepoint`` and the day of the drop-off; the case opened is linked to the drop-off (and names its
+ticket on the timeline); a double submit opens one case; only roles that may open cases see the link."""
+
+import re
+import uuid
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import reverse
+
+from willkommen.accounts.roles import Role
+from willkommen.cases.models import Case, CaseSource
+from willkommen.catalogue.testing import make_anliegen
+from willkommen.core.testing import make_staff, verified_login
+from willkommen.servicepoint import services
+from willkommen.servicepoint.models import DropOff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drop_off(authority, location, person, sp_staff):
+    ticket = services.issue_ticket(authority, location, "quick_info")
+    return DropOff.objects.create(
+        authority=authority, person=person, ticket=ticket, items=[{"title": "Pass"}], received_by=sp_staff
+    )
+
+
+@pytest.fixture
+def anliegen(authority):
+    return make_anliegen(authority, "duldung")
+
+
+def _open_link(client, drop_off):
+    page = client.get(reverse("servicepoint:drop_off_detail", args=[drop_off.pk]))
+    assert page.status_code == 200
+    match = re.search(r'href="([^"]+)" data-testid="open-case"', page.content.decode())
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def _submit(client, url, anliegen, key):
+    query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+    return client.post(reverse("cases:open"), {**query, "anliegen": anliegen.pk, "idempotency_key": str(key)})
+
+
+def test_the_drop_off_link_prefills_and_links_one_case(sp_client, drop_off, person, anliegen):
+    url = _open_link(sp_client, drop_off)
+    assert url
+    page = sp_client.get(url).content.decode()
+    assert "Yilmaz" in page and f'value="dropoff:{drop_off.pk}"' in page
+    assert re.search(r'value="servicepoint"[^>]*checked', page)
+    # the Anliegen is chosen at the desk; its checklist questions load for it
+    assert 'id="pick-anliegen"' in page
+    assert 'name="q_married"' in sp_client.get(f"{url}&anliegen={anliegen.pk}").content.decode()
+
+    key = uuid.uuid4()
+    first = _submit(sp_client, url, anliegen, key)
+    second = _submit(sp_client, url, anliegen, key)
+    assert first.status_code == second.status_code == 200  # the ServicePoint sees "Case opened", not the case
+    case = Case.objects.get(person=person)
+    assert case.source == CaseSource.SERVICEPOINT
+    drop_off.refresh_from_db()
+    assert drop_off.case_id == case.pk
+    [note] = case.timeline.filter(data__origin=f"dropoff:{drop_off.pk}")
+    assert drop_off.ticket.code in note.text
+    assert _open_link(sp_client, drop_off) is None  # linked: no second link
+
+
+def test_a_drop_off_of_another_person_is_refused(sp_client, authority, drop_off, anliegen):
+    from willkommen.clients.services import create_person
+
+    other = create_person(authority, family_name="Other", given_names="O", date_of_birth="1980-01-01")
+    response = sp_client.post(
+        reverse("cases:open"),
+        {
+            "person": other.pk,
+            "source": "servicepoint",
+            "received_on": drop_off.received_at.date().isoformat(),
+            "origin": f"dropoff:{drop_off.pk}",
+            "anliegen": anliegen.pk,
+            "idempotency_key": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+    drop_off.refresh_from_db()
+    assert drop_off.case_id is None
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_the_link_per_role(client, authority, team, drop_off, role):
+    user = make_staff(authority, f"u-{role}", role=role, teams=[team])
+    verified_login(client, user)
+    if not user.can("efile.dropoff"):
+        assert client.get(reverse("servicepoint:drop_off_detail", args=[drop_off.pk])).status_code in (403, 404)
+        return
+    url = _open_link(client, drop_off)
+    assert bool(url) == user.can("cases.open")
+    assert client.get(url).status_code == 200
