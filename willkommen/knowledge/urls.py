@@ -1,0 +1,46 @@
+from django.urls import path
+
+from . import desk_views, feeds, induction_views, views
+
+urlpatterns = [
+    path("forms/", views.form_list, name="forms"),
+    path("forms/<int:pk>/download/", views.form_download, name="form_download"),
+    path("news/", views.news_list, name="news"),
+    path("news/feed.atom", feeds.atom_feed, name="news_atom"),
+    path("news/feed.json", feeds.json_feed, name="news_json"),
+    path("desk/knowledge/forms/", views.desk_forms, name="desk_forms"),
+    path("desk/knowledge/forms/new/", views.desk_form_create, name="desk_form_create"),
+    path("desk/knowledge/forms/<int:pk>/", views.desk_form_edit, name="desk_form_edit"),
+    path("desk/knowledge/forms/<int:pk>/delete/", views.desk_form_delete, name="desk_form_delete"),
+    path("desk/knowledge/news/", views.desk_news, name="desk_news"),
+    path("desk/knowledge/news/new/", views.desk_news_create, name="desk_news_create"),
+    path("desk/knowledge/news/<int:pk>/", views.desk_news_edit, name="desk_news_edit"),
+    path("desk/knowledge/news/<int:pk>/delete/", views.desk_news_delete, name="desk_news_delete"),
+    path("desk/knowledge/countries/", views.countries, name="countries"),
+    path("desk/knowledge/countries/new/", views.country_create, name="country_create"),
+    path("desk/knowledge/countries/<int:pk>/", views.country_detail, name="country"),
+    path("desk/knowledge/countries/<int:pk>/edit/", views.country_edit, name="country_edit"),
+    path("desk/knowledge/countries/<int:pk>/publish/", desk_views.note_publish, name="country_publish"),
+    path("desk/knowledge/instructions/", desk_views.instructions, name="instructions"),
+    path("desk/knowledge/instructions/new/", desk_views.instruction_create, name="instruction_create"),
+    path("desk/knowledge/instructions/<int:pk>/", desk_views.instruction_detail, name="instruction"),
+    path("desk/knowledge/instructions/<int:pk>/edit/", desk_views.instruction_edit, name="instruction_edit"),
+    path(
+        "desk/knowledge/instructions/<int:pk>/reviewed/", desk_views.instruction_reviewed, name="instruction_reviewed"
+    ),
+    path("desk/knowledge/blocks/", desk_views.blocks, name="blocks"),
+    path("desk/knowledge/blocks/new/", desk_views.block_create, name="block_create"),
+    path("desk/knowledge/blocks/<int:pk>/", desk_views.block_detail, name="block"),
+    path("desk/knowledge/blocks/<int:pk>/edit/", desk_views.block_edit, name="block_edit"),
+    path("desk/knowledge/blocks/<int:pk>/reviewed/", desk_views.block_reviewed, name="block_reviewed"),
+    path("desk/knowledge/shared/", desk_views.shared, name="shared"),
+    path("desk/knowledge/shared/<str:kind>/<int:pk>/adopt/", desk_views.adopt, name="adopt"),
+    path("desk/knowledge/<str:kind>/<int:pk>/take-over/", desk_views.take_over, name="take_over"),
+    path("desk/knowledge/training/", desk_views.training, name="training"),
+    path("desk/knowledge/induction/", induction_views.items, name="induction"),
+    path("desk/knowledge/induction/<int:pk>/", induction_views.item_edit, name="induction_item"),
+    path("desk/knowledge/induction/<int:pk>/delete/", induction_views.item_delete, name="induction_item_delete"),
+    path("desk/knowledge/induction/<int:pk>/done/", induction_views.mark, name="induction_mark"),
+    path("desk/knowledge/induction/staff/<int:pk>/", induction_views.staff_checklist, name="induction_staff"),
+    path("desk/knowledge/my-induction/", induction_views.my_checklist, name="my_induction"),
+]
