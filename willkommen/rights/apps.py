@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class RightsConfig(AppConfig):
+    name = "willkommen.rights"
+    label = "rights"
+
+    def ready(self):
+        # The person's rows of this room in the Art. 15 copy and in erasure (clients/personal_data.py).
+        from willkommen.cases import opening
+
+        from . import privacy, services
+
+        privacy.register()
+        # The application an invitation asked for, when it opens a case, is linked to the invitation.
+        opening.register_opened(services.link_application)
