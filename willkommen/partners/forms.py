@@ -1,0 +1,110 @@
+from django import forms as django_forms
+from django.utils.translation import gettext_lazy as _
+
+from willkommen.core import forms
+
+from . import connectors
+from .models import RecipientType, Scope
+
+
+class MultipleFileInput(django_forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(django_forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class TypeChoiceForm(forms.Form):
+    recipient_type = django_forms.ChoiceField(label=_("Kind of authority"), choices=RecipientType.choices)
+
+
+class RequestForm(forms.Form):
+    recipient_type = django_forms.ChoiceField(
+        label=_("Kind of authority"), choices=RecipientType.choices, widget=django_forms.HiddenInput
+    )
+    to_authority = django_forms.ModelChoiceField(
+        label=_("Authority on the platform"),
+        queryset=None,
+        required=False,
+        empty_label=_("– not on the platform –"),
+        help_text=_("The request then arrives in that authority's desk, and the answer comes back here."),
+    )
+    recipient_name = django_forms.CharField(
+        label=_("Recipient"), max_length=200, required=False, help_text=_("Office and department.")
+    )
+    connector = django_forms.ChoiceField(label=_("Send by"), required=False)
+    recipient_email = django_forms.EmailField(label=_("Recipient's e-mail address"), required=False)
+    recipient_address = django_forms.CharField(
+        label=_("Recipient's postal address"), required=False, widget=django_forms.Textarea(attrs={"rows": 3})
+    )
+    question = django_forms.CharField(
+        label=_("Question"), max_length=5000, widget=django_forms.Textarea(attrs={"rows": 8})
+    )
+    due_on = django_forms.DateField(
+        label=_("Answer expected by"), widget=django_forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_authority"].queryset = authorities
+        self.fields["connector"].choices = [("", "–")] + [(c.name, c.label) for c in connectors.offered()]
+
+
+class AnswerForm(forms.Form):
+    answer = django_forms.CharField(label=_("Answer"), max_length=5000, widget=django_forms.Textarea(attrs={"rows": 6}))
+    documents = MultipleFileField(label=_("Documents of the answer"), required=False)
+
+
+class TypeSettingsForm(forms.Form):
+    question = django_forms.CharField(
+        label=_("Question template"), max_length=5000, widget=django_forms.Textarea(attrs={"rows": 6})
+    )
+    stops_clock = django_forms.BooleanField(
+        label=_("The processing clock stops while such a request is open"), required=False
+    )
+    due_days = django_forms.IntegerField(label=_("Answer expected within (days)"), min_value=1, max_value=365)
+
+
+class ConsentForm(forms.Form):
+    organisation = django_forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    scopes = django_forms.MultipleChoiceField(
+        label=_("The organisation may"), choices=Scope.choices, widget=django_forms.CheckboxSelectMultiple
+    )
+    purpose = django_forms.CharField(label=_("Purpose"), max_length=300)
+    valid_until = django_forms.DateField(
+        label=_("Valid until"), widget=django_forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class PartnerUploadForm(forms.Form):
+    title = django_forms.CharField(label=_("What is it?"), max_length=150)
+    document = django_forms.FileField(label=_("File (PDF or image)"))
+
+
+class ClientConsentForm(forms.Form):
+    organisation = django_forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    scopes = django_forms.MultipleChoiceField(
+        label=_("The organisation may"), choices=Scope.choices, widget=django_forms.CheckboxSelectMultiple
+    )
+    purpose = django_forms.CharField(
+        label=_("Purpose"), max_length=300, help_text=_("For example: advice on my residence permit.")
+    )
+    valid_until = django_forms.DateField(
+        label=_("Valid until"), widget=django_forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
