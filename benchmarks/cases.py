@@ -22,10 +22,17 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
 
 def _setup():
-    os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_CASES_DATABASE_URL", DEFAULT_URL))
+    setup_django(DEFAULT_URL, "BENCH_CASES_DATABASE_URL")
+
+
+def setup_django(default_url, url_env):
+    """Django on the benchmark's own database (``url_env`` or ``default_url`` unless DATABASE_URL is set),
+    created and migrated; the test client may call it (plain http, host ``testserver``)."""
+    os.environ.setdefault("DATABASE_URL", os.environ.get(url_env, default_url))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "willkommen.settings")
     os.environ.setdefault("HUEY_STORAGE", "memory")
     os.environ.setdefault("EMAIL_BACKEND", "locmem")
+    os.environ.setdefault("HTTPS_ONLY", "off")  # Django's test client speaks plain http
     import django
     from django.conf import settings
 
@@ -183,22 +190,27 @@ def seed(slug, n_cases, teams=TEAMS, staff_per_team=STAFF_PER_TEAM):
 
 
 def measure(authority, path, repeat=REPEAT):
-    from django.db import connection
     from django.test import Client
 
     from willkommen.accounts.models import User
     from willkommen.core.testing import verified_login
 
     user = User.objects.filter(authority=authority, role="caseworker").order_by("id").first()
-    client = verified_login(Client(), user)
-    url = f"/a/{authority.slug}{path}"
-    assert client.get(url).status_code == 200  # warm up
+    return timed_get(verified_login(Client(), user), f"/a/{authority.slug}{path}", repeat)
+
+
+def timed_get(client, url, repeat=REPEAT):
+    """p50/p95 of ``repeat`` GETs of ``url`` after a warm-up, and the SQL queries of one more."""
+    from django.db import connection
+
+    warm = client.get(url)
+    assert warm.status_code == 200, (url, warm.status_code)  # warm up
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200
+        assert response.status_code == 200, (url, response.status_code)
     executed = []
 
     def count(execute, sql, params, many, context):

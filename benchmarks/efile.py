@@ -113,7 +113,8 @@ DOCUMENT_TYPES = [
 
 # Generated text: one row per word, a Zipf rank r (1..VOCABULARY, P(r) ~ 1/r) spelled as 2-4 syllables (frequent
 # words are short), or with probability FIELD_SHARE a word of the field. The search vector is computed exactly
-# as efile.services._update_search_vector does (title A, file name B, text C, config german).
+# as efile.search_vector does (title A, file name B, text C, and B: the person's names and the type's labels,
+# config german); {about} is filled in by _documents_sql().
 DOCUMENTS_SQL = """
 INSERT INTO efile_document (authority_id, person_id, case_id, document_type, title, source, version, previous_id,
     is_current, file, original_name, content_type, size, sha256, scan_status, text, search_vector, valid_from,
@@ -123,7 +124,8 @@ SELECT %(authority)s, %(first_person)s + (g %% %(persons)s), NULL, (%(types)s::t
     md5(g::text) || md5(g::text), 'clean', body,
     setweight(to_tsvector('german'::regconfig, ''), 'A')
       || setweight(to_tsvector('german'::regconfig, 'scan-' || g || '.pdf'), 'B')
-      || setweight(to_tsvector('german'::regconfig, body), 'C'),
+      || setweight(to_tsvector('german'::regconfig, body), 'C')
+      || {about},
     NULL, NULL, NULL, NULL, NULL,
     date_trunc('day', now()) - interval '3650 days' + interval '3650 days' * (g::float8 / %(documents)s)
 FROM (
@@ -140,6 +142,13 @@ FROM (
     FROM generate_series(%(first)s, %(last)s) AS g, (SELECT %(field)s::text[] AS w, %(syllables)s::text[] AS s) AS v
 ) AS generated
 """
+
+
+def _documents_sql():
+    from willkommen.efile.search_vector import about_sql
+
+    about = about_sql("(%(first_person)s + (g %% %(persons)s))", "NULL::bigint", "((%(types)s::text[])[1 + g %% 10])")
+    return DOCUMENTS_SQL.replace("{about}", about)
 
 
 def _bookkeeping(cursor):
@@ -301,7 +310,7 @@ def _seed(authority, documents, persons):
 
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-                cursor.execute(DOCUMENTS_SQL, {**params, "first": begin, "last": last})
+                cursor.execute(_documents_sql(), {**params, "first": begin, "last": last})
                 cursor.execute(
                     "INSERT INTO bench_efile_seeded (authority_id, first_g, last_g) VALUES (%s, %s, %s)"
                     " ON CONFLICT (authority_id, first_g) DO UPDATE SET last_g = EXCLUDED.last_g",

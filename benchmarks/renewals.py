@@ -1,0 +1,185 @@
+"""The nightly renewal job (appointments/renewals.py) over many persons with residence histories on
+PostgreSQL: 1,000,000 persons (BENCH_SCALE 1.0), each with two entries (an expired title and the current
+one, its end spread evenly over the next five years), one rule (§ 16b titles, 12 weeks ahead). Measures, as
+a ratio to a bare scan of the same table (every entry of the authority read from the heap):
+
+- the candidate query alone (titles ending within 12 weeks, the person's newest, no open case, not invited);
+- the first night (every title of the 12-week backlog invited: one Renewal and one message each; with the
+  in-process job queue the message is also delivered to the local mail backend);
+- the next night (one day's worth of new titles), the steady state;
+
+and the SQL queries of each.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wk_bench_renewals BENCH=renewals make bench
+    BENCH_SCALE=0.1 ...   # 100,000 persons, 200,000 entries
+
+Seeding uses INSERT ... SELECT generate_series and is skipped when the data are there; invitations and
+messages of earlier runs are removed first, so every run measures the same nights.
+"""
+
+import json
+import os
+import time
+from pathlib import Path
+
+from benchmarks.cases import _insert_series, setup_django
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wk_bench_renewals"
+SPREAD_DAYS = 5 * 365
+
+
+def seed(slug, n_persons):
+    from django.db import connection
+
+    from willkommen.catalogue.models import Anliegen
+    from willkommen.clients.models import Person, ResidenceEntry
+    from willkommen.core.testing import make_authority
+
+    authority = make_authority(slug, f"Bench {slug}", "BY")
+    anliegen, _ = Anliegen.objects.get_or_create(
+        authority=authority,
+        slug="studium",
+        defaults={"legal_basis": "§ 16b AufenthG", "fee_eur": "93", "complexity": "simple", "residence_kind": "title"},
+    )
+    if Person.objects.filter(authority=authority).count() >= n_persons:
+        return authority, anliegen
+    t0 = time.perf_counter()
+    Person.objects.filter(authority=authority).delete()
+    _insert_series(
+        Person,
+        n_persons,
+        {
+            "authority": str(authority.pk),
+            "family_name": "'Name' || g",
+            "given_names": "'Vorname'",
+            "date_of_birth": "DATE '1990-01-01' + (g % 9000)",
+            "email": "'p' || g || '@example.org'",
+            "preferred_language": "(ARRAY['de','en','ar','tr','uk'])[1 + g % 5]",
+            "name_key": "'name' || g",
+        },
+    )
+    first = Person.objects.filter(authority=authority).order_by("id").values_list("id", flat=True).first()
+    common = {
+        "authority": str(authority.pk),
+        "person": f"{first} + g",
+        "kind": "'title'",
+        "legal_basis": "'§ 16b AufenthG'",
+        "source": "'staff'",
+        "verified": "true",
+    }
+    _insert_series(
+        ResidenceEntry,
+        n_persons,
+        {**common, "valid_from": "current_date - 1100", "valid_to": "current_date - 366"},
+    )
+    _insert_series(
+        ResidenceEntry,
+        n_persons,
+        {**common, "valid_from": "current_date - 365", "valid_to": f"current_date + (g % {SPREAD_DAYS})"},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  seeded {slug}: {n_persons:,} persons, {2 * n_persons:,} entries in {time.perf_counter() - t0:.1f} s")
+    return authority, anliegen
+
+
+def timed(fn):
+    from django.db import connection
+
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    t0 = time.perf_counter()
+    with connection.execute_wrapper(count):
+        result = fn()
+    return round((time.perf_counter() - t0) * 1000, 1), len(executed), result
+
+
+def bare_scan(authority):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), max(legal_basis), max(valid_to) FROM clients_residenceentry WHERE authority_id = %s",
+            [authority.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def main():
+    setup_django(DEFAULT_URL, "BENCH_RENEWALS_DATABASE_URL")
+    import datetime as dt
+    import logging
+
+    logging.getLogger("huey").setLevel(logging.WARNING)  # one line per delivered message otherwise
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from willkommen.appointments import renewals
+    from willkommen.appointments.models import Invitation, Renewal, RenewalRule
+    from willkommen.messaging.models import Message
+
+    if connection.vendor != "postgresql":
+        print("renewals benchmark needs PostgreSQL (DATABASE_URL=postgres://...); skipped")
+        return
+    scale = float(os.environ.get("BENCH_SCALE", "1.0"))
+    n_persons = max(int(1_000_000 * scale), 1000)
+    authority, anliegen = seed("bench-renewals", n_persons)
+    rule, _ = RenewalRule.objects.get_or_create(
+        authority=authority, anliegen=anliegen, title_kind="title", legal_basis_contains="16b"
+    )
+    Renewal.objects.filter(authority=authority).delete()
+    Invitation.objects.filter(authority=authority).delete()
+    Message.objects.filter(authority=authority).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    today = timezone.localdate()
+
+    bare_scan(authority)  # warm the cache
+    scans = [timed(lambda: bare_scan(authority)) for _ in range(5)]
+    scan_ms = sorted(s[0] for s in scans)[2]
+    entries = scans[0][2]
+    candidates = [
+        timed(lambda: len(list(renewals.candidates(rule, today).values_list("pk", flat=True)))) for _ in range(5)
+    ]
+    cand_ms, cand_queries, due = sorted(candidates)[2]
+    first_ms, first_queries, first = timed(lambda: renewals.run(today, authority=authority))
+    next_ms, next_queries, nxt = timed(lambda: renewals.run(today + dt.timedelta(days=1), authority=authority))
+    results = {
+        "vendor": connection.vendor,
+        "load": os.getloadavg(),
+        "persons": n_persons,
+        "entries": entries,
+        "bare_scan_ms": scan_ms,
+        "candidate_query": {
+            "ms": cand_ms,
+            "queries": cand_queries,
+            "titles_due": due,
+            "ratio": round(cand_ms / scan_ms, 2),
+        },
+        "first_night": {
+            "ms": first_ms,
+            "queries": first_queries,
+            "counts": first,
+            "ms_per_invitation": round(first_ms / max(first["invited"], 1), 2),
+            "ratio": round(first_ms / scan_ms, 2),
+        },
+        "next_night": {"ms": next_ms, "queries": next_queries, "counts": nxt, "ratio": round(next_ms / scan_ms, 2)},
+    }
+    print(f"  {n_persons:,} persons, {entries:,} entries; bare scan of the entries {scan_ms} ms")
+    print(f"  candidate query: {cand_ms} ms ({results['candidate_query']['ratio']}× the scan), {due:,} titles due")
+    print(
+        f"  first night: {first_ms} ms, {first_queries} queries, {first['invited']:,} invited "
+        f"({results['first_night']['ms_per_invitation']} ms each; {results['first_night']['ratio']}× the scan)"
+    )
+    print(
+        f"  next night: {next_ms} ms, {next_queries} queries, {nxt['invited']:,} invited "
+        f"({results['next_night']['ratio']}× the scan)"
+    )
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / "renewals.json").write_text(json.dumps(results, indent=1, default=str))
