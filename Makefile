@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench install apt venv assets messages migrate demo serve totp clean
+.PHONY: run test lint format bench install apt venv assets messages migrate demo serve totp clean backup restore
 
 install: apt venv assets messages
 
@@ -57,6 +57,17 @@ bench: install
 
 totp: venv
 	@$(PY) manage.py totp_code $(USER_NAME)
+
+# Database and stored files in one archive with a manifest (docs/privacy.md). BACKUP=path chooses the file,
+# default BACKUP_DIR/willkommen-<engine>-<time>.tar. No install step: this must work on a running server.
+backup:
+	$(PY) manage.py backup $(if $(BACKUP),--output $(BACKUP))
+
+# Check the archive, then replace database and stored files with it. Stop the web server and the job
+# consumer first. RESTORE_ARGS=--noinput skips the question; RESTORE_ARGS=--check only verifies.
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/willkommen-....tar"; exit 2; }
+	$(PY) manage.py restore $(BACKUP) $(RESTORE_ARGS)
 
 clean:
 	rm -rf var/ node_modules/ $(VENV) willkommen/core/static/vendor
