@@ -9,8 +9,11 @@ from .models import Authority, Location, RoutingRule, Team
 # The authority of a request, by slug or host name, is kept in each process for ``TENANCY_CACHE_SECONDS``:
 # every request needs it and it hardly ever changes. A change saved in this process clears it at once
 # (signals in apps.py); other processes see it after at most that many seconds.
+# Misses are remembered too (a junk slug asked for a thousand times costs one query), so the store is
+# bounded: at ``MAX_REMEMBERED`` entries the expired ones go, and if that is not enough, all of them.
 _authorities = {}
 _lock = threading.Lock()
+MAX_REMEMBERED = 1024
 
 
 def _remembered(key, load):
@@ -20,6 +23,11 @@ def _remembered(key, load):
     if hit is None or hit[0] <= now or seconds <= 0:
         hit = (now + seconds, load())
         with _lock:
+            if len(_authorities) >= MAX_REMEMBERED and key not in _authorities:
+                for old in [k for k, (until, _value) in _authorities.items() if until <= now]:
+                    del _authorities[old]
+                if len(_authorities) >= MAX_REMEMBERED:
+                    _authorities.clear()
             _authorities[key] = hit
     # Each request gets its own copy: nothing one request sets on it reaches another.
     return copy.copy(hit[1]) if hit[1] is not None else None
