@@ -81,6 +81,10 @@ class NewsAtomFeed(Feed):
     def feed_url(self, obj):
         return self.request.build_absolute_uri()
 
+    def author_name(self, obj):
+        # RFC 4287 4.1.1: a feed whose entries name no author must name one itself: the authority.
+        return obj[0].name
+
     def feed_guid(self, obj):
         return _news_url(self.request, obj[1])
 

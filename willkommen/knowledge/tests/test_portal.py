@@ -45,6 +45,9 @@ def test_atom_feed_validates_and_shows_only_current_items_in_the_language(client
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
     for required in ("id", "title", "updated"):
         assert root.find(f"{ATOM}{required}") is not None and root.find(f"{ATOM}{required}").text
+    # RFC 4287 4.1.1: an atom:author with a name, on the feed or on every entry.
+    assert root.find(f"{ATOM}author/{ATOM}name").text
+    assert root.find(f"{ATOM}link[@rel='self']").get("href").endswith("/news/feed.atom?lang=ar")
     entries = root.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == ["إغلاق يوم الجمعة"]
     entry = entries[0]
