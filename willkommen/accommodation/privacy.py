@@ -24,7 +24,8 @@ def export(authority, person):
             "isolation_episodes": rows(episodes),
             "supply_checks": rows(checks),
             "needs_for_protection": rows(flags),
-        }
+        },
+        restricted={"needs_for_protection": "accommodation.risk"},
     )
 
 

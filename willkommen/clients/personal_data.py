@@ -11,7 +11,8 @@ registers their contributors for them). A new room plugs in with that one regist
 
 - ``export(authority, person) -> Section``: the room's rows about the person (tables of plain values)
   and the stored files that belong to them; tables of internal working (notes, decision drafts) are
-  named in ``Section.internal`` and left out of the client's self-service copy.
+  named in ``Section.internal`` and left out of the client's self-service copy; tables that only holders
+  of a capability may read are named in ``Section.restricted``.
 - ``erase(authority, person_ids) -> {kind: count}``: delete the room's rows of these persons (called
   inside one transaction per batch; stored files are deleted after commit).
 - ``keeps(authority, person_ids, now) -> ids``: the persons this room still needs as of ``now`` – an
@@ -54,6 +55,10 @@ class Section:
     # Tables of the office's internal working (notes, decision drafts): in the copy the office makes (to be
     # reviewed under GDPR Art. 23 / § 29 VwVfG before it is handed over), not in the client's self-service copy.
     internal: set = field(default_factory=set)
+    # Tables only staff with a capability may read ({table: capability}, e.g. needs for protection: only the
+    # accommodation team). The client's own copy holds them (Art. 15); a copy made by staff without the
+    # capability names them with their number of rows only, so it is clear that something was withheld.
+    restricted: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

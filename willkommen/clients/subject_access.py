@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import personal_data
 
@@ -45,9 +46,15 @@ def collect(authority, person):
     return {c.key: (c, c.export(authority, person)) for c in personal_data.contributors()}
 
 
-def write_zip(authority, person, target, *, for_client=False):
+def _may_read(user, capability):
+    return user is not None and user.can(capability)
+
+
+def write_zip(authority, person, target, *, for_client=False, user=None):
     """Write the copy into the binary file object ``target``; returns the data written to data.json.
-    ``for_client``: the client's self-service copy, without the office's internal tables."""
+    ``for_client``: the client's self-service copy, without the office's internal tables. Otherwise
+    ``user`` is the staff member making the copy: tables restricted to a capability they lack are left
+    out, and only their number of rows is named (``withheld_tables``)."""
     sections = collect(authority, person)
     data = {
         "format": FORMAT,
@@ -80,7 +87,14 @@ def write_zip(authority, person, target, *, for_client=False):
             tables = {
                 name: table for name, table in section.tables.items() if not (for_client and name in section.internal)
             }
+            withheld = {}
+            if not for_client:
+                for name, capability in section.restricted.items():
+                    if name in tables and not _may_read(user, capability):
+                        withheld[name] = len(tables.pop(name))
             data["sections"][key] = {"label": str(contributor.label), "tables": tables, "files": index}
+            if withheld:
+                data["sections"][key]["withheld_tables"] = withheld
             if section.internal and not for_client:
                 data["sections"][key]["internal_tables"] = sorted(section.internal)
         archive.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1))
@@ -101,12 +115,19 @@ def summary(authority, person, data):
         counts = ", ".join(f"{name}: {len(items)}" for name, items in section["tables"].items())
         files = len([f for f in section["files"] if f.get("file")])
         lines.append(f"- {section['label']}: {counts or '–'}; " + _("%(n)s files") % {"n": files})
+        for name, count in section.get("withheld_tables", {}).items():
+            withheld = ngettext(
+                "%(table)s: %(n)s entry withheld (only staff with the right to read it may make this part)",
+                "%(table)s: %(n)s entries withheld (only staff with the right to read them may make this part)",
+                count,
+            )
+            lines.append("  " + withheld % {"table": name, "n": count})
     return "\n".join(str(line) for line in lines) + "\n"
 
 
-def export_file(authority, person, *, for_client=False):
+def export_file(authority, person, *, for_client=False, user=None):
     """The copy as a temporary file, positioned at its start (for a FileResponse)."""
     handle = tempfile.TemporaryFile()
-    write_zip(authority, person, handle, for_client=for_client)
+    write_zip(authority, person, handle, for_client=for_client, user=user)
     handle.seek(0)
     return handle

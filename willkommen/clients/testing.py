@@ -6,12 +6,12 @@ import json
 import zipfile
 
 
-def export_of(authority, person, *, for_client=False):
+def export_of(authority, person, *, for_client=False, user=None):
     """(data.json as a dict, {member name: bytes}) of the person's Art. 15 copy."""
     from .subject_access import write_zip
 
     buffer = io.BytesIO()
-    write_zip(authority, person, buffer, for_client=for_client)
+    write_zip(authority, person, buffer, for_client=for_client, user=user)
     archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     members = {name: archive.read(name) for name in archive.namelist()}
     return json.loads(members["data.json"]), members

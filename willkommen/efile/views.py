@@ -158,7 +158,7 @@ def export(request, person_id):
     from willkommen.clients.subject_access import export_file
 
     person = _person(request, person_id)
-    handle = export_file(request.authority, person)
+    handle = export_file(request.authority, person, user=request.user)
     record(
         authority=request.authority,
         action="export",
