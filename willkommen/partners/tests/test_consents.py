@@ -196,6 +196,10 @@ def test_a_partner_uploads_within_the_scope_and_not_after_revocation(client, aut
     url = f"/desk/partners/portal/clients/{person.pk}/upload/"
     response = client.post(url, {"title": "Arbeitsvertrag", "document": pdf_upload()})
     assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and person.family_name in title  # the title is the name, not the upload form
+    assert page.count('role="status"') == 1  # the confirmation shows once, in the page
     document = Document.objects.get(person=person, document_type="partner_upload")
     assert document.uploaded_by == user and document.title == "Migrationsberatung Mitte: Arbeitsvertrag"
     assert client.post(url, {"title": "x"}).status_code == 400  # no file: nothing stored
