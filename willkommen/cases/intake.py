@@ -65,7 +65,7 @@ def send_receipt(case, access_code):
     """The receipt as online (case number, access code, arrival date, status page) through the client's
     channel; once per case (the message's idempotency key). By post (no e-mail or other channel) it is the
     letters room's letter – German and the client's language, kept in the e-file – attached as the print
-    queue's PDF, as the other letters for post are."""
+    queue's PDF, as the other letters for post are; by e-mail the same letter is attached (the text says so)."""
     from willkommen.catalogue.selectors import title
     from willkommen.messaging.services import choose_channel, send_template
 
@@ -83,6 +83,8 @@ def send_receipt(case, access_code):
     attachments = []
     if channel == "letter":
         attachments.append((RECEIPT_LETTER_FILE, receipt_letter(case, values), "application/pdf"))
+    elif channel == "email":  # the text says the receipt is attached: the same letter, not for post
+        attachments.append((receipt_file_name(case), receipt_letter(case, values, for_post=False), "application/pdf"))
     return send_template(
         case.authority,
         "receipt",
@@ -98,9 +100,13 @@ def send_receipt(case, access_code):
 RECEIPT_LETTER_FILE = "letter.pdf"  # the name under which the letter channel finds an already rendered letter
 
 
-def receipt_letter(case, values):
-    """The receipt as a letter for post (template store key ``receipt``), filed in the case's e-file; the
-    PDF's bytes."""
+def receipt_file_name(case):
+    return f"Eingangsbestaetigung-{case.number}.pdf"
+
+
+def receipt_letter(case, values, *, for_post=True):
+    """The receipt as a letter (template store key ``receipt``) – for post, or attached to the e-mail –
+    filed in the case's e-file; the PDF's bytes."""
     from willkommen.letters.models import LetterKind
     from willkommen.letters.services import create_letter, letter_content
 
@@ -113,7 +119,7 @@ def receipt_letter(case, values):
         kind=LetterKind.NOTICE,
         context={"notice_key": "receipt", "text_values": values},
         title=letter_title,
-        for_post=True,
+        for_post=for_post,
     )
     return letter_content(letter)
 

@@ -214,3 +214,29 @@ def test_without_email_the_receipt_is_a_letter_pdf_for_post_in_the_efile(desk, a
     german, english = text.index("Eingangsbestätigung zu Ihrem Antrag"), text.index("Receipt of your application")
     assert german < english  # German first, then the client's language
     assert "Zugangscode:" in text and "Access code:" in text
+
+
+@pytest.mark.django_db
+def test_by_email_the_receipt_has_the_pdf_its_text_promises(desk, person, anliegen, settings, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    from willkommen.letters.models import Letter
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    assert person.email
+    assert _post(desk, person, anliegen, uuid.uuid4()).status_code == 302
+    case = Case.objects.get(person=person)
+    receipt = _receipts(case).get()
+    assert receipt.channel == "email" and "PDF" in receipt.body
+    [attachment] = receipt.attachments.all()
+    assert attachment.content_type == "application/pdf" and case.number in attachment.file_name
+    letter = Letter.objects.get(case=case)
+    assert not letter.for_post and letter.efile_document_id and letter.sha256 == attachment.sha256
+    with open(tmp_path / attachment.storage_name, "rb") as handle:
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages).split())
+    assert case.number in text and "Eingangsbestätigung zu Ihrem Antrag" in text
