@@ -89,8 +89,8 @@ def hours(request):
     return redirect("contact:hours")
 
 
-@require_POST
 @desk_view("contact.hours")
+@require_POST
 def delete_hour(request, pk):
     hour = ContactHour.objects.filter(authority=request.authority, pk=pk).select_related("team").first()
     if hour is None:
@@ -121,8 +121,8 @@ def callbacks(request):
     return _callbacks_page(request)
 
 
-@require_POST
 @desk_view("cases.work")
+@require_POST
 def close_callback(request, pk):
     callback = selectors.callback_for(request.user, request.authority, pk)
     if callback is None:

@@ -1,8 +1,12 @@
 """Every staff page, once per role (as Integreat CMS does): a permission hole shows up as a failing role.
 
 The pages are discovered from the URL configuration, so rooms added later are covered without
-touching this file. Pages with path parameters are covered by their rooms' own tests.
+touching this file. Pages with path parameters are walked too, with ids that exist nowhere: a role without
+the page's capability is refused before anything is looked up (403), a role with it gets "not found" –
+never a server error. What each role sees of real objects is tested by the rooms' own per-role tests.
 """
+
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -32,6 +36,20 @@ def desk_pages():
 
 
 PAGES = desk_pages()
+NOWHERE = {"int": "987654321", "str": "nowhere", "slug": "nowhere", "uuid": "00000000-0000-0000-0000-000000000000"}
+
+
+def desk_pages_with_parameters():
+    pages = []
+    for route, callback in _walk(get_resolver().url_patterns):
+        if not route.startswith("desk/") or "<" not in route or "(?P" in route:
+            continue
+        path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: NOWHERE.get(m.group(1) or "str", "nowhere"), route)
+        pages.append((path, getattr(callback, "desk_capability", None)))
+    return sorted(set(pages))
+
+
+PARAMETER_PAGES = desk_pages_with_parameters()
 
 
 @pytest.mark.parametrize("route,capability", PAGES, ids=[p[0] for p in PAGES])
@@ -57,6 +75,23 @@ def test_every_desk_page_once_per_role(client, authority, team, role):
     assert not problems, problems
 
 
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_desk_page_with_parameters_once_per_role(client, authority, team, role):
+    user = make_staff(authority, f"p-{role}", role=role, teams=[team])
+    verified_login(client, user)
+    problems = []
+    for path, capability in PARAMETER_PAGES:
+        response = client.get("/" + path)
+        if response.status_code >= 500:
+            problems.append(f"{path}: {response.status_code}")
+        elif capability and not user.can(capability) and response.status_code != 403:
+            problems.append(f"{path}: {response.status_code}, expected 403 without {capability}")
+        elif response.status_code == 200 and capability and user.can(capability):
+            problems.append(f"{path}: 200 for an id that exists nowhere")
+    assert not problems, problems
+
+
 def test_desk_pages_are_discovered():
     routes = [route for route, _ in PAGES]
     assert "desk/" in routes and "desk/clients/" in routes and "desk/audit/" in routes
+    assert "desk/cases/987654321/" in [path for path, _ in PARAMETER_PAGES]
