@@ -62,7 +62,7 @@ def test_the_birthday_must_match_and_every_word_must(authority, person):
     assert find_client(authority, name="Yilmaz", date_of_birth=dt.date(1990, 1, 3)).error
     match = find_client(authority, name="Yilmaz Mehmet", date_of_birth=BORN)
     assert match.person is None and not match.candidates and match.error
-    assert "name and date of birth" in match.error
+    assert "Namen und Geburtsdatum" in match.error  # German, the default language
 
 
 def test_several_people_of_one_name_and_birthday_are_listed_to_choose(authority, person):
