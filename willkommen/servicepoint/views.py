@@ -424,7 +424,7 @@ def drop_off(request):
     from willkommen.efile.uploads import UploadRejected
 
     if request.method != "POST":
-        if not request.GET:
+        if not any(name in request.GET for name in FindClientForm.base_fields):  # no search yet
             return render(request, "servicepoint/drop_off.html", {"find_form": FindClientForm()})
         find_form = FindClientForm(request.GET)
         if not find_form.is_valid():
