@@ -76,14 +76,11 @@ def case_values(case):
 
 
 def document_titles(case, keys, language):
-    """The titles of checklist items (by key) in ``language``; unknown keys stay as they are."""
-    from willkommen.catalogue.checklist import build
+    """The names of checklist items (by key) in ``language`` – also of items the answers alone did not call
+    for; never a bare key (``requesting.titles``)."""
+    from .requesting import titles
 
-    checklist = build(case.anliegen, case.answers or {}, language)
-    titles = {e.key: e.title for e in checklist.entries}
-    for item in case.anliegen.checklist_items.all():
-        titles.setdefault(item.key, item.key)
-    return [titles.get(k, k) for k in keys]
+    return titles(case, keys, language)
 
 
 def make_letter(case, kind, *, context=None, values=None, actor=None):

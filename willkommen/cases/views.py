@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,7 +17,7 @@ from willkommen.clients.visibility import Resource, visible
 from willkommen.core.paging import LeanPaginator
 from willkommen.core.replica import heavy_reads
 
-from . import communication, drafting, residence, selectors, services, transparency, workflow
+from . import communication, drafting, requesting, residence, selectors, services, transparency, workflow
 from .forms import (
     BulkReassignForm,
     DecisionForm,
@@ -225,25 +226,23 @@ def set_flags(request, pk):
     return _back(pk)
 
 
-def _checklist_choices(case):
-    from willkommen.catalogue.checklist import build
-
-    entries = build(case.anliegen, case.answers or {}, "de").entries  # staff work in German
-    keys = {e.key for e in entries}
-    choices = [(e.key, e.title) for e in entries]
-    choices += [(item.key, item.key) for item in case.anliegen.checklist_items.all() if item.key not in keys]
-    return choices
-
-
 @desk_view("cases.work")
 def request_documents(request, pk):
+    """Ask the client for documents: every checklist item by its name in the staff member's language, with
+    its document and verification; the required ones without a verified original preticked. The client's
+    message and letter name them in the client's language (``communication.document_titles``)."""
     case = _case(request, pk)
     if not workflow.allowed(case.status, "request_documents"):
         return _error(
             request, _("Documents can only be requested while the case is received or in review."), status=409
         )
-    choices = _checklist_choices(case)
-    form = RequestDocumentsForm(request.POST or None, items=choices)
+    rows = requesting.request_items(case, translation.get_language() or "de")
+    form = RequestDocumentsForm(
+        request.POST or None,
+        items=[(row.key, row.title) for row in rows],
+        initial={"items": [row.key for row in rows if row.proposed]},
+    )
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -253,15 +252,19 @@ def request_documents(request, pk):
             else:
                 messages.success(request, _("The request was sent to the client."))
                 return _back(pk)
-        return render(
-            request,
-            "cases/request_documents.html",
-            _page(request, case, form, _("Request documents"), _("Send request")),
-            status=400,
-        )
-    return render(
-        request, "cases/request_documents.html", _page(request, case, form, _("Request documents"), _("Send request"))
+        status = 400
+    context = _page(request, case, form, _("Request documents"), _("Send request"))
+    documents = [row.document for row in rows if row.document is not None]
+    if documents:
+        record_read(request, *documents, purpose="case form: request_documents", detail="documents on file")
+    selected = set(form["items"].value() or [])
+    context.update(
+        {
+            "applying": [(row, row.key in selected) for row in rows if row.applies],
+            "other_items": [(row, row.key in selected) for row in rows if not row.applies],
+        }
     )
+    return render(request, "cases/request_documents.html", context, status=status)
 
 
 @desk_view("cases.work")

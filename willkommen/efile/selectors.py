@@ -5,11 +5,17 @@ from django.db.models import Q
 from django.utils import translation
 
 from .models import DOCUMENT_TYPES, Document, FileState, PersonFile
+from .models import document_type_label as _type_label
 
 MAX_SEARCH_TERMS = 8
 # PostgreSQL ranks at most this many matches of a search, the newest: a common word (in one document of
 # thirteen) matches 78,000 of 1,000,000 documents, and ranking them all took seconds (docs/performance-efile.md).
 RANKED_MATCHES = 1000
+
+
+def document_type_label(slug):
+    """The name of a document type in the active language (an authority's own slug, humanised)."""
+    return _type_label(slug)
 
 
 def documents_for_person(authority, person):

@@ -5,6 +5,7 @@ Every view and download is written to the audit log with its purpose.
 
 import datetime as dt
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -149,6 +150,10 @@ def verify(request, pk):
                 status=400,
             )
     services.verify_document(doc, request.user, valid_until=valid_until, request=request)
+    messages.success(
+        request,
+        _("%(document)s: the original is recorded as verified by you.") % {"document": doc.type_label},
+    )
     return redirect("efile:document", pk=doc.pk)
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from willkommen.core import forms
@@ -81,13 +82,56 @@ DOCUMENT_TYPE_CHOICES = [(slug, label) for slug, label in DOCUMENT_TYPES.items()
 FILE_SLOTS = 3
 
 
-class DropOffForm(forms.Form):
-    person = forms.IntegerField(label=_("Client number"), min_value=1, help_text=_("As shown in the client's file."))
-    case_number = forms.CharField(label=_("Case number"), max_length=30, required=False)
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FindClientForm(forms.Form):
+    """Whose documents: the case number, or the client's name and date of birth, or the client number."""
+
+    case_number = forms.CharField(
+        label=_("Case number"), max_length=30, required=False, help_text=_("As on the receipt or a letter.")
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Family name, given names or both; also in the original script or an earlier name."),
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    person = forms.IntegerField(
+        label=_("Client number"), min_value=1, required=False, help_text=_("As shown in the client's file.")
+    )
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth lies in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        name, born = (data.get("name") or "").strip(), data.get("date_of_birth")
+        if name and not born:
+            self.add_error("date_of_birth", _("Enter the date of birth as well."))
+        elif born and not name:
+            self.add_error("name", _("Enter the name as well."))
+        elif not (name or (data.get("case_number") or "").strip() or data.get("person")):
+            raise forms.ValidationError(_("Enter the case number, or the client's name and date of birth."))
+        return data
+
+
+class DropOffForm(FindClientForm):
+    """The documents; the client as found in the first step (hidden), the case they belong to (may be named)."""
+
     email = forms.EmailField(label=_("E-mail the receipt to"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("person", "name", "date_of_birth"):
+            self.fields[name].widget = forms.HiddenInput()
+        self.fields["case_number"].help_text = _("The case the documents belong to, if any.")
         for i in range(1, FILE_SLOTS + 1):
             self.fields[f"file{i}"] = forms.FileField(label=_("Document %(n)s") % {"n": i}, required=i == 1)
             self.fields[f"type{i}"] = forms.ChoiceField(

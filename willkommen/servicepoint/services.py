@@ -13,7 +13,7 @@ Either way two counters never get the same ticket.
 """
 
 from .calling import call_next, cancel_stale, expire_no_shows, finish, mark_no_show, start_service
-from .dropoff import email_receipt, receipt_items, receipt_pdf, record_drop_off
+from .dropoff import ClientMatch, case_numbers, email_receipt, find_client, receipt_items, receipt_pdf, record_drop_off
 from .opening import (
     ServicePointError,
     default_service_minutes,
@@ -59,6 +59,9 @@ __all__ = [
     "receipt_items",
     "receipt_pdf",
     "record_drop_off",
+    "find_client",
+    "ClientMatch",
+    "case_numbers",
     "service_minutes",
     "set_phone",
     "start_service",

@@ -25,6 +25,7 @@ from .forms import (
     DeskTicketForm,
     DropOffForm,
     EmailReceiptForm,
+    FindClientForm,
     FinishForm,
     KioskTicketForm,
     TicketSmsForm,
@@ -391,45 +392,99 @@ def _drop_off(request, pk):
     return found
 
 
+def _client_context(request, match):
+    """What the page shows of the client found (or the clients to choose from); audited as a read."""
+    if match.found:
+        record_read(request, match.person, purpose="ServicePoint drop-off: client found")
+        numbers = services.case_numbers(request.authority, [match.person])[match.person.pk]
+        return {"match": match, "person": match.person, "person_case_numbers": numbers}
+    if match.candidates:
+        record_read(request, *match.candidates, purpose="ServicePoint drop-off: choose the client")
+        numbers = services.case_numbers(request.authority, match.candidates)
+        return {"match": match, "candidates": [(p, numbers[p.pk]) for p in match.candidates]}
+    return {"match": match}
+
+
+def _find(request, data):
+    return services.find_client(
+        request.authority,
+        person_id=data.get("person"),
+        case_number=data.get("case_number") or "",
+        name=data.get("name") or "",
+        date_of_birth=data.get("date_of_birth"),
+    )
+
+
 @desk_view("efile.dropoff")
 def drop_off(request):
-    from willkommen.cases.models import Case
-    from willkommen.clients.models import Person
+    """Documents handed in at the ServicePoint. First whose they are – the case number, or the name and date
+    of birth (several matches: the staff member chooses, with the case numbers in sight), or the client
+    number – then the documents, into the person's e-file (and the case, if named)."""
+    from willkommen.cases.selectors import case_by_number
     from willkommen.efile.uploads import UploadRejected
 
-    form = DropOffForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            person = Person.objects.filter(authority=request.authority, pk=form.cleaned_data["person"]).first()
-            case = None
-            if form.cleaned_data["case_number"]:
-                case = Case.objects.filter(
-                    authority=request.authority, number=form.cleaned_data["case_number"].strip()
-                ).first()
-                if case is None:
-                    form.add_error("case_number", _("No case with this number."))
-                elif person is not None and case.person_id != person.pk:
-                    form.add_error("case_number", _("This case belongs to another client."))
-            if person is None:
-                form.add_error("person", _("No client with this number."))
-        if form.is_valid():
-            try:
-                result = services.record_drop_off(
-                    request.authority, person, form.files_to_add(), staff=request.user, case=case
-                )
-            except UploadRejected as error:
-                form.add_error(None, str(getattr(error, "message", error)))
-            except services.ServicePointError as error:
-                form.add_error(None, error.message)
-            else:
-                email = form.cleaned_data["email"]
-                if email:
-                    services.email_receipt(result, email, person.preferred_language)
-                messages.success(request, _("The documents were added to the client's file."))
-                return redirect("servicepoint:drop_off_detail", pk=result.pk)
-        status = 400
-    return render(request, "servicepoint/drop_off.html", {"form": form}, status=status)
+    if request.method != "POST":
+        if not any(name in request.GET for name in FindClientForm.base_fields):  # no search yet
+            return render(request, "servicepoint/drop_off.html", {"find_form": FindClientForm()})
+        find_form = FindClientForm(request.GET)
+        if not find_form.is_valid():
+            return render(request, "servicepoint/drop_off.html", {"find_form": find_form}, status=400)
+        match = _find(request, find_form.cleaned_data)
+        context = {"find_form": find_form, **_client_context(request, match)}
+        if match.found:
+            context["form"] = DropOffForm(
+                initial={"person": match.person.pk, "case_number": match.case.number if match.case else ""}
+            )
+        return render(request, "servicepoint/drop_off.html", context)
+
+    form = DropOffForm(request.POST, request.FILES)
+    if not form.is_valid():
+        match = _find(request, form.cleaned_data) if form.cleaned_data.get("person") else None
+        if match is not None and match.found:
+            context = _client_context(request, match)
+        else:
+            context = {}
+            form.add_error(None, _("Find the client first, then add the documents."))
+        context["find_form"] = FindClientForm(request.POST)
+        return render(request, "servicepoint/drop_off.html", {**context, "form": form}, status=400)
+    data = form.cleaned_data
+    # the client: by client number, else by the case number, else by name and date of birth
+    match = _find(request, data)
+    person, case = match.person, match.case
+    number = (data["case_number"] or "").strip()
+    if person is not None and case is None and number:
+        case = case_by_number(request.authority, number)
+        if case is None:
+            form.add_error("case_number", _("No case with this number."))
+        elif case.person_id != person.pk:
+            form.add_error("case_number", _("This case belongs to another client."))
+    if person is None:
+        if match.candidates:
+            form.add_error(None, _("Several clients have this name and date of birth. Choose one."))
+        else:
+            form.add_error(None, match.error)
+    if form.errors:
+        context = _client_context(request, match)
+        return render(
+            request,
+            "servicepoint/drop_off.html",
+            {**context, "form": form, "find_form": FindClientForm(request.POST)},
+            status=400,
+        )
+    try:
+        result = services.record_drop_off(request.authority, person, form.files_to_add(), staff=request.user, case=case)
+    except UploadRejected as error:
+        form.add_error(None, str(getattr(error, "message", error)))
+    except services.ServicePointError as error:
+        form.add_error(None, error.message)
+    else:
+        email = data["email"]
+        if email:
+            services.email_receipt(result, email, person.preferred_language)
+        messages.success(request, _("The documents were added to the client's file."))
+        return redirect("servicepoint:drop_off_detail", pk=result.pk)
+    context = _client_context(request, match)
+    return render(request, "servicepoint/drop_off.html", {**context, "form": form}, status=400)
 
 
 @desk_view("efile.dropoff")

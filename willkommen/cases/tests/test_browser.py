@@ -53,7 +53,14 @@ def test_casework_from_queue_to_approved_decision(browser, live_server, authorit
     page.locator(f"a:has-text('{case.number}')").click()
     page.locator("form[action$='/do/start_review/'] button").click()
     page.locator("a[href$='/request-documents/']").click()
-    page.locator("input[value='enrolment']").check()
+    # the checklist by name, the documents missing from the file preticked (issue 15 item 4)
+    assert page.locator("label[for=id_items_enrolment]").inner_text().startswith("Immatrikulation")
+    assert (
+        page.locator("input[value='enrolment']").is_checked() and page.locator("input[value='passport']").is_checked()
+    )
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+    page.locator("input[value='passport']").uncheck()  # seen at the counter
     page.locator("#id_note").fill("Bitte die aktuelle Immatrikulationsbescheinigung.")
     page.locator("main form button[type=submit]").click()
     assert page.locator("#case-status").inner_text().strip()

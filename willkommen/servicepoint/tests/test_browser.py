@@ -74,7 +74,10 @@ def test_visit_from_kiosk_to_figures(page, browser, live_server, authority, loca
 
     page.locator("form[action*='/ticket/'][action$='/start/'] button").click()
     page.goto(f"{base}{reverse('servicepoint:drop_off')}")
+    page.locator("[data-testid=find-client] summary").click()  # the client number still works
     page.locator("#id_person").fill(str(person.pk))
+    page.locator("[data-testid=find-client] button[type=submit]").click()
+    page.wait_for_selector("[data-testid=drop-off-client]")
     page.locator("#id_file1").set_input_files(
         files=[{"name": "passport.png", "mimeType": "image/png", "buffer": png_bytes()}]
     )
