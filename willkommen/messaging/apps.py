@@ -14,4 +14,7 @@ class MessagingConfig(AppConfig):
 
         from . import texts
 
+        from . import person_panels
+
+        person_panels.register()  # the last messages and "Write a message" on the person view (clients.person)
         letter_texts.register_source(texts.render)  # letters take their text blocks from the template store
