@@ -23,9 +23,7 @@ def person_invitations(request, person):
     )
     if not rows:
         return ""
-    return render_to_string(
-        "rights/person/invitations.html", {"person": person, "invitations": rows}, request=request
-    )
+    return render_to_string("rights/person/invitations.html", {"person": person, "invitations": rows}, request=request)
 
 
 def register():

@@ -200,9 +200,8 @@ def test_one_audit_entry_for_the_view(client, world):
 
 def test_queries_stay_bounded_for_a_person_with_many_cases_and_documents(client, world, django_assert_max_num_queries):
     from willkommen.cases.services import open_case
-    from willkommen.efile.services import add_generated_document
-
     from willkommen.core.tests.world import PDF
+    from willkommen.efile.services import add_generated_document
 
     own = world["own"]
     user = world.staff["team_lead"]
@@ -215,3 +214,29 @@ def test_queries_stay_bounded_for_a_person_with_many_cases_and_documents(client,
     with django_assert_max_num_queries(26):
         response = client.get(f"/desk/clients/{own.person.pk}/")
     assert response.status_code == 200 and response.content.count(b"data-case=") == 7
+
+
+def test_rights_invitations_section(client, authority):
+    import importlib
+
+    from django.apps import apps
+
+    from willkommen.catalogue import demo as catalogue_demo
+    from willkommen.rights import demo, services
+    from willkommen.rights.models import CheckOutcome
+
+    importlib.import_module("willkommen.rights.migrations.0002_seed_rules").seed(apps, None)
+    catalogue_demo.load(authority)
+    screened = demo.load(authority)
+    amal = screened["amal"]
+    invitation, _sent = services.invite(
+        authority, None, CheckOutcome.objects.get(check_run__person=amal, rule_key="25a")
+    )
+    caseworker = make_staff(authority, "rita", role="caseworker")
+    verified_login(client, caseworker)
+    body = client.get(f"/desk/clients/{amal.pk}/").content.decode()
+    assert f'data-invitation="{invitation.pk}"' in body and reverse("rights:person", args=[amal.pk]) in body
+    servicepoint = make_staff(authority, "sami", role="servicepoint")
+    verified_login(client, servicepoint)
+    body = client.get(f"/desk/clients/{amal.pk}/").content.decode()
+    assert 'id="person-rights"' not in body  # no rights.view: left out
