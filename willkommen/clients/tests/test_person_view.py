@@ -199,12 +199,19 @@ def test_one_audit_entry_for_the_view(client, world):
 
 
 def test_queries_stay_bounded_for_a_person_with_many_cases_and_documents(client, world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from willkommen.cases.services import open_case
     from willkommen.core.tests.world import PDF
     from willkommen.efile.services import add_generated_document
 
     own = world["own"]
     user = world.staff["team_lead"]
+    verified_login(client, user)
+    client.get(f"/desk/clients/{own.person.pk}/")  # warm: the authority's lookups are cached after the first
+    with CaptureQueriesContext(connection) as one_case:
+        client.get(f"/desk/clients/{own.person.pk}/")
     for n in range(6):
         case, _code = open_case(world.authority, person=own.person, anliegen=own.case.anliegen, team=world.t1)
         add_generated_document(
@@ -214,6 +221,9 @@ def test_queries_stay_bounded_for_a_person_with_many_cases_and_documents(client,
     with django_assert_max_num_queries(26):
         response = client.get(f"/desk/clients/{own.person.pk}/")
     assert response.status_code == 200 and response.content.count(b"data-case=") == 7
+    with CaptureQueriesContext(connection) as seven_cases:
+        client.get(f"/desk/clients/{own.person.pk}/")
+    assert len(seven_cases) == len(one_case)  # no query per case, document or message
 
 
 def test_rights_invitations_section(client, authority):
