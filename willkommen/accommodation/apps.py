@@ -21,3 +21,6 @@ class AccommodationConfig(AppConfig):
         from . import privacy
 
         privacy.register()  # placements in the Art. 15 copy and in erasure
+        from . import person_panels
+
+        person_panels.register()  # placements on the person view (clients.person)

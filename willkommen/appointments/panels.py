@@ -1,9 +1,16 @@
 """The appointments room's panels on lower rooms' pages (``core/panels.py``): "Invite to an appointment"
-on the case page (``cases.case``) and on the person page (``clients.person``)."""
+on the case page (``cases.case``) and among the person view's actions (``clients.person.actions``), and the
+person's bookings as a section of the person view (``clients.person``)."""
 
 from django.template.loader import render_to_string
 
+from willkommen.cases.selectors import anliegen_texts
+from willkommen.clients.visibility import Resource, may_read, visible
+
+from .models import Booking
 from .renewal_desk import CAPABILITY
+
+MAX_BOOKINGS = 10
 
 
 def _link(request, person_id, case_id=None):
@@ -19,11 +26,35 @@ def case_invite(request, case):
 
 
 def person_invite(request, person):
-    return _link(request, person.pk) if person is not None else ""
+    if person is None or not request.user.is_authenticated or not request.user.can(CAPABILITY):
+        return ""
+    return render_to_string("appointments/person/actions.html", {"person": person}, request=request)
+
+
+def person_bookings(request, person):
+    """Section "Appointments": the person's bookings, newest first, each linked to its desk page. Only for
+    staff who may read bookings (visibility policy ``BOOKINGS``), filtered in SQL."""
+    user = getattr(request, "user", None)
+    if person is None or user is None or not user.is_authenticated or not may_read(user, Resource.BOOKINGS):
+        return ""
+    rows = list(
+        visible(Booking.objects.filter(person=person), user, request.authority, Resource.BOOKINGS)
+        .select_related("anliegen", "location")
+        .prefetch_related(anliegen_texts())
+        .order_by("-starts_at", "-pk")[: MAX_BOOKINGS + 1]
+    )
+    if not rows:
+        return ""
+    return render_to_string(
+        "appointments/person/bookings.html",
+        {"person": person, "bookings": rows[:MAX_BOOKINGS], "more": len(rows) > MAX_BOOKINGS},
+        request=request,
+    )
 
 
 def register():
     from willkommen.core import panels
 
     panels.register("cases.case", case_invite)
-    panels.register("clients.person", person_invite)
+    panels.register("clients.person", person_bookings, order=50)
+    panels.register("clients.person.actions", person_invite, order=30)

@@ -36,3 +36,6 @@ class CasesConfig(AppConfig):
         from . import privacy
 
         privacy.register()  # cases in the Art. 15 copy and in erasure
+        from . import person_panels
+
+        person_panels.register()  # cases, requests and deadlines, letters on the person view (clients.person)

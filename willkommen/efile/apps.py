@@ -29,3 +29,6 @@ class EfileConfig(AppConfig):
         # The hooks of lower rooms (docs/architecture.md, "Hooks").
         register_filer(file_letter)
         privacy.register()  # documents in the Art. 15 copy and in erasure; retention of archived files
+        from . import person_panels
+
+        person_panels.register()  # the documents on the person view (clients.person)

@@ -12,5 +12,8 @@ class RightsConfig(AppConfig):
         from . import privacy, services
 
         privacy.register()
+        from . import person_panels
+
+        person_panels.register()  # the invitations to apply on the person view (clients.person)
         # The application an invitation asked for, when it opens a case, is linked to the invitation.
         opening.register_opened(services.link_application)

@@ -14,3 +14,6 @@ class ServicepointConfig(AppConfig):
         register_channel()  # the ticket SMS in the messaging room's channel registry
         intake.register_origin(case_intake.ORIGIN, case_intake.link)  # "Open case" from a drop-off links it
         privacy.register()  # drop-offs and tickets in the Art. 15 copy; ticket retention
+        from . import person_panels
+
+        person_panels.register()  # tickets and drop-offs on the person view (clients.person)
