@@ -139,6 +139,25 @@ def queue(user, authority, *, scope="mine", status="", urgency=None, team_id=Non
     )
 
 
+def awaiting_approval(user, authority, cases):
+    """The cases of ``cases`` (already narrowed by permission) awaiting approval, without those whose decision
+    ``user`` drafted: nobody approves their own draft. Oldest deadline first."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Decision, DecisionState
+
+    own_draft = Decision.objects.filter(
+        authority=authority, case=OuterRef("pk"), state=DecisionState.AWAITING, drafted_by_id=user.pk
+    )
+    return (
+        cases.filter(status=workflow.Status.AWAITING_APPROVAL)
+        .exclude(Exists(own_draft))
+        .select_related("person", "anliegen", "assignee", "team")
+        .prefetch_related(anliegen_texts())
+        .order_by("due_on", "id")
+    )
+
+
 def anliegen_texts():
     """Prefetch of the Anliegen's public texts, for lists that show the Anliegen's title."""
     from django.db.models import Prefetch
