@@ -25,14 +25,11 @@ def longest_validity(case, decision):
 
 def relied_on_documents(user, authority, case):
     """The current documents of the case's e-file (not the letters the office made), as the user may read them."""
-    from willkommen.efile.models import Source, document_type_label
+    from willkommen.efile.models import Source
     from willkommen.efile.selectors import documents_for_case
 
     docs = documents_for_case(authority, case).exclude(source=Source.LETTER).select_related("verified_by")
-    rows = list(visible(docs, user, authority, Resource.FILE).order_by("document_type", "-uploaded_at"))
-    for doc in rows:
-        doc.type_label = str(document_type_label(doc.document_type))
-    return rows
+    return list(visible(docs, user, authority, Resource.FILE).order_by("document_type", "-uploaded_at"))
 
 
 def review_context(request, case, decision):

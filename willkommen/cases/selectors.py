@@ -117,6 +117,9 @@ def queue(user, authority, *, scope="mine", status="", urgency=None, team_id=Non
     qs = visible_cases(user, authority).filter(status__in=workflow.OPEN)
     if scope == "mine":
         qs = Case.objects.filter(authority=authority, assignee_id=user.pk, status__in=workflow.OPEN)
+    elif scope == "approval" and user.can("cases.approve") and not user.can("cases.view_all"):
+        # four eyes: every approver sees every decision awaiting approval of the authority, whatever the team
+        qs = Case.objects.filter(authority=authority, status=workflow.Status.AWAITING_APPROVAL)
     elif scope in ("team", "approval") and not user.can("cases.view_all"):
         team_ids = list(user.memberships.filter(authority=authority).values_list("team_id", flat=True))
         qs = Case.objects.filter(authority=authority, status__in=workflow.OPEN, team_id__in=team_ids)

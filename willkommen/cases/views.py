@@ -1,6 +1,6 @@
 """Desk pages of the cases room: the work queue, the case on one screen, and its actions."""
 
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -360,7 +360,7 @@ def review(request, pk):
 
 @desk_view("desk")
 @xframe_options_sameorigin
-@csp_update({"frame-ancestors": ["'self'"]})
+@csp_replace({"frame-ancestors": ["'self'"]})
 def decision_preview(request, pk):
     """The notice the current draft would send, as a PDF marked "draft", shown inline (the review page
     frames it; same origin only). For everyone who may see the case or review its decision; audited."""
