@@ -60,7 +60,11 @@ def get_case_to_review(user, authority, pk):
     )
     if case is None:
         raise Http404
-    case.review_only = not visible_cases(user, authority).filter(pk=case.pk).exists()
+    case.review_only = (
+        user.can("cases.approve")
+        and not user.can("cases.view_all")
+        and not visible_cases(user, authority).filter(pk=case.pk).exists()
+    )
     return case
 
 
