@@ -105,6 +105,7 @@ def test_decision_form_discretionary_box_decides_the_button(client, drafted, cas
     assert drafted.discretionary and services.current_decision(drafted).needs_approval
     page = client.get(f"/desk/cases/{drafted.pk}/").content.decode()
     assert "/do/submit_for_approval/" in page and "/do/finalise/" not in page
+    assert f"/desk/cases/{drafted.pk}/decision/preview.pdf" in page  # the drafter sees the notice before submitting
     assert client.post(url, data).status_code == 302  # unticked
     drafted.refresh_from_db()
     assert not drafted.discretionary and not services.current_decision(drafted).needs_approval
@@ -148,8 +149,7 @@ def test_changes_lists_changed_fields_old_to_new():
         rows = decisions.changes(old, new)
     by_field = {r["field"]: r for r in rows}
     assert list(by_field) == ["outcome", "reasoning", "valid_to", "conditions"]  # form order
-    assert by_field["outcome"]["old"] == "Erteilung" or by_field["outcome"]["old"]  # shown as a word
-    assert by_field["outcome"]["new"] != "partial"
+    assert (by_field["outcome"]["old"], by_field["outcome"]["new"]) == ("Erteilung", "teilweise Erteilung")
     assert (by_field["reasoning"]["old"], by_field["reasoning"]["new"]) == ("Alt.", "Neu.")
     assert by_field["valid_to"]["old"] != by_field["valid_to"]["new"] and "2027" in by_field["valid_to"]["new"]
     assert by_field["conditions"]["old"] == "–"
