@@ -94,6 +94,15 @@ def make_letter(case, kind, *, context=None, values=None, actor=None):
     return letter
 
 
+def decision_notice_preview(case, decision):
+    """The decision notice ``decision`` would send, as PDF bytes marked as a draft: the same template, text
+    blocks and values as the ``letter:decision`` effect, nothing stored or sent (for the approver)."""
+    from willkommen.letters.services import preview_letter
+
+    context = {"decision": decision, "text_values": case_values(case)}
+    return preview_letter(case.authority, person=case.person, kind="decision", context=context, case=case)
+
+
 def _deliver(case, *, subject, body, language, letter, template_key, actor, at):
     """Hand the text to the client's channel and write the timeline. Returns the channel used."""
     person = case.person

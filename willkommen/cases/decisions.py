@@ -8,8 +8,9 @@ These are the building blocks the workflow's effects use (``decision:draft``, ``
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .clock import today
 from .errors import CaseError
@@ -76,6 +77,49 @@ def approval_reasons(case, legal_basis, on=None):
     return reasons
 
 
+REASON_LABELS = {
+    "anliegen_discretionary": gettext_lazy("the Anliegen is decided at discretion"),
+    "case_discretionary": gettext_lazy("the case is marked discretionary"),
+    "legal_basis_changed": gettext_lazy("the law on this legal basis changed recently"),
+}
+
+
+def reasons_in_words(reasons):
+    return [str(REASON_LABELS.get(r, r)) for r in reasons]
+
+
+def live_reasons(case, decision):
+    """Why ``decision`` needs a second pair of eyes *now*: the rules read the case and the law as they are
+    today, so ticking "discretionary" or recording a change in the law takes effect at once on an open draft
+    (the stored ``needs_approval`` is what held when it was last saved)."""
+    if decision is None:
+        return []
+    return approval_reasons(case, decision.legal_basis)
+
+
+def approval_needed(case, decision=None):
+    """Whether the current draft (or ``decision``) needs the approval of a second person."""
+    decision = decision if decision is not None else current_decision(case)
+    return bool(live_reasons(case, decision))
+
+
+def sync_approval(case):
+    """Store the live approval reasons on the open draft (after the case's flags or the law changed)."""
+    decision = current_decision(case)
+    if decision is None or decision.state not in (DecisionState.DRAFT, DecisionState.RETURNED):
+        return decision
+    _store_reasons(case, decision)
+    return decision
+
+
+def _store_reasons(case, decision):
+    reasons = live_reasons(case, decision)
+    if reasons != decision.approval_reasons or bool(reasons) != decision.needs_approval:
+        decision.approval_reasons = reasons
+        decision.needs_approval = bool(reasons)
+        decision.save(update_fields=["approval_reasons", "needs_approval"])
+
+
 def settings_value(name, default):
     return getattr(settings, name, default)
 
@@ -134,6 +178,12 @@ def check_draft(case, fields):
 def record_draft(case, actor, fields):
     """Store a (checked) draft; an earlier open draft is replaced. Needs approval when the Anliegen or
     the case is discretionary or the legal basis changed recently."""
+    previous = current_decision(case)
+    # The draft the approver returned stays as it was; the new one points at it (``changes``). A draft saved
+    # again after a return still compares with the returned one.
+    revises = None
+    if previous is not None and previous.state != DecisionState.FINAL:
+        revises = previous if previous.returned_at else previous.revises
     Decision.objects.filter(authority_id=case.authority_id, case=case).exclude(
         state__in=[DecisionState.FINAL, DecisionState.WITHDRAWN]
     ).update(state=DecisionState.WITHDRAWN)
@@ -156,6 +206,7 @@ def record_draft(case, actor, fields):
         approval_reasons=reasons,
         drafted_by=actor,
         drafted_at=timezone.now(),
+        revises=revises,
     )
     add_entry(
         case,
@@ -176,6 +227,7 @@ def _current(case):
 
 def mark_awaiting(case):
     decision = _current(case)
+    _store_reasons(case, decision)
     decision.state = DecisionState.AWAITING
     decision.save(update_fields=["state"])
     return decision
@@ -210,6 +262,63 @@ def return_to_drafter(case, actor, comment):
     decision = _current(case)
     decision.state = DecisionState.RETURNED
     decision.review_comment = comment
-    decision.save(update_fields=["state", "review_comment"])
+    decision.returned_by = actor
+    decision.returned_at = timezone.now()
+    decision.save(update_fields=["state", "review_comment", "returned_by", "returned_at"])
     add_entry(case, TimelineKind.DECISION, actor=actor, text=_("Decision returned: %(c)s") % {"c": comment}, data={})
     return decision
+
+
+# --- what changed since the returned draft -------------------------------------------------------
+
+CHANGE_LABELS = {
+    "outcome": gettext_lazy("Decision"),
+    "legal_basis": gettext_lazy("Legal basis"),
+    "valid_from": gettext_lazy("Valid from"),
+    "valid_to": gettext_lazy("Valid until"),
+    "shorter_validity_reason": gettext_lazy("Reason for a shorter validity"),
+    "conditions": gettext_lazy("Conditions (Nebenbestimmungen)"),
+    "reasoning": gettext_lazy("Reasoning"),
+    "plain_explanation": gettext_lazy("Plain-language explanation for the client"),
+    "ends_stay": gettext_lazy("This measure ends the stay"),
+    "sponsor_title_expires_on": gettext_lazy("The sponsor's residence title expires on"),
+}
+
+
+def _shown(decision, name):
+    value = getattr(decision, name)
+    if name == "outcome":
+        return str(Outcome(value).label) if value in Outcome.values else value
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None or value == "":
+        return "–"
+    if hasattr(value, "year"):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def changes(old, new):
+    """The fields of a decision draft that differ between ``old`` (the returned draft) and ``new``, in form
+    order: ``[{"field", "label", "old", "new"}]`` with the values as people read them. Pure (no database)."""
+    if old is None or new is None:
+        return []
+    rows = []
+    for name in DRAFT_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if isinstance(before, str) or isinstance(after, str):
+            before, after = (before or "").strip(), (after or "").strip()
+        if before != after:
+            rows.append(
+                {"field": name, "label": str(CHANGE_LABELS[name]), "old": _shown(old, name), "new": _shown(new, name)}
+            )
+    return rows
+
+
+def returned_draft(decision):
+    """The draft the approver returned that ``decision`` answers (itself when it was resubmitted unchanged)."""
+    if decision is None:
+        return None
+    if decision.returned_at and decision.state != DecisionState.RETURNED:
+        return decision
+    return decision.revises

@@ -112,6 +112,11 @@ class DecisionForm(forms.Form):
         help_text=_("Required for refusals and measures that end a stay."),
     )
     ends_stay = forms.BooleanField(label=_("This measure ends the stay"), required=False)
+    discretionary = forms.BooleanField(
+        label=_("Discretionary decision: needs a second approver"),
+        required=False,
+        help_text=_("Takes effect when the draft is saved: it is then submitted for approval instead of finalised."),
+    )
 
     def __init__(self, *args, sponsor=False, **kwargs):
         super().__init__(*args, **kwargs)

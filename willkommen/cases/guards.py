@@ -7,7 +7,7 @@ checks that every guard the table names exists.
 
 from django.utils.translation import gettext as _
 
-from .decisions import current_decision
+from .decisions import approval_needed, current_decision
 from .errors import CaseError
 
 GUARDS = {}
@@ -30,7 +30,7 @@ def check(case, transition, actor):
 @guard("needs_approval")
 def _needs_approval(case, actor):
     decision = current_decision(case)
-    if decision is None or not decision.needs_approval:
+    if decision is None or not approval_needed(case, decision):  # the rules as they are now (decisions.py)
         raise CaseError(_("This decision does not need approval; finalise it instead."))
 
 
@@ -39,7 +39,7 @@ def _no_approval_needed(case, actor):
     decision = current_decision(case)
     if decision is None:
         raise CaseError(_("There is no decision draft."))
-    if decision.needs_approval:
+    if approval_needed(case, decision):
         raise CaseError(_("This decision needs the approval of a second person."))
 
 

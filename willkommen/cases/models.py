@@ -205,6 +205,15 @@ class Decision(TenantModel):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("comments of the approver"), blank=True)
+    # Four eyes: a draft returned with comments is kept; the draft that replaces it points at it, so the
+    # approver sees what changed (``decisions.changes``).
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    revises = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions", editable=False
+    )
 
     class Meta:
         verbose_name = _("decision")

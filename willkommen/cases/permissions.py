@@ -2,7 +2,10 @@
 
 - ``cases.view_all`` (head of office): every case of the authority;
 - everyone else with ``cases.work`` or ``cases.approve``: cases of their teams and cases assigned to them;
-- nobody sees a case of another authority (404, never 403).
+- nobody sees a case of another authority (404, never 403);
+- four eyes: everyone with ``cases.approve`` (a team lead of *any* team, the head of office) also sees the
+  authority's cases awaiting approval (``reviewable_cases``) – read-only, to review the decision: the
+  approvers are everyone with the right who is not the drafter.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -29,13 +32,54 @@ def visible_cases(user, authority):
     return qs.filter(Q(team_id__in=team_ids) | Q(assignee_id=user.pk))
 
 
+def reviewable_cases(user, authority):
+    """Cases ``user`` may open to review a decision: the visible ones and, with ``cases.approve``, every case
+    of the authority awaiting approval. One SQL filter."""
+    from .workflow import Status
+
+    if user.authority_id != getattr(authority, "pk", authority) or not may_see_cases(user):
+        return Case.objects.none()
+    if user.can("cases.view_all") or not user.can("cases.approve"):
+        return visible_cases(user, authority)
+    team_ids = user.memberships.filter(authority=authority).values("team_id")
+    return Case.objects.filter(authority=authority).filter(
+        Q(team_id__in=team_ids) | Q(assignee_id=user.pk) | Q(status=Status.AWAITING_APPROVAL)
+    )
+
+
+def get_case_to_review(user, authority, pk):
+    """The case if ``user`` may see it or review its decision; ``case.review_only`` is True when the user
+    sees it only as an approver (no casework on it). 403 without any case capability, 404 otherwise."""
+    if not may_see_cases(user):
+        raise PermissionDenied
+    case = (
+        reviewable_cases(user, authority)
+        .select_related("person", "anliegen", "team", "assignee", "authority")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    case.review_only = (
+        user.can("cases.approve")
+        and not user.can("cases.view_all")
+        and not visible_cases(user, authority).filter(pk=case.pk).exists()
+    )
+    return case
+
+
 def persons_of_my_work(user, authority):
     """The team scope of the visibility policy (``clients/visibility.py``), registered in ``CasesConfig.ready``:
     persons with a case of one of the user's teams or assigned to the user, and persons without any case yet
     (a new client belongs to no team until a case is opened)."""
+    from .workflow import Status
+
     team_ids = user.memberships.filter(authority=authority).values("team_id")
     all_cases = Case.objects.filter(authority=authority)
-    own_cases = all_cases.filter(Q(team_id__in=team_ids) | Q(assignee_id=user.pk))
+    mine = Q(team_id__in=team_ids) | Q(assignee_id=user.pk)
+    if user.can("cases.approve"):  # an approver reads the file of a decision awaiting approval (four eyes)
+        mine |= Q(status=Status.AWAITING_APPROVAL)
+    own_cases = all_cases.filter(mine)
     return Q(pk__in=own_cases.values("person_id")) | ~Q(pk__in=all_cases.values("person_id"))
 
 

@@ -117,6 +117,9 @@ def queue(user, authority, *, scope="mine", status="", urgency=None, team_id=Non
     qs = visible_cases(user, authority).filter(status__in=workflow.OPEN)
     if scope == "mine":
         qs = Case.objects.filter(authority=authority, assignee_id=user.pk, status__in=workflow.OPEN)
+    elif scope == "approval" and user.can("cases.approve") and not user.can("cases.view_all"):
+        # four eyes: every approver sees every decision awaiting approval of the authority, whatever the team
+        qs = Case.objects.filter(authority=authority, status=workflow.Status.AWAITING_APPROVAL)
     elif scope in ("team", "approval") and not user.can("cases.view_all"):
         team_ids = list(user.memberships.filter(authority=authority).values_list("team_id", flat=True))
         qs = Case.objects.filter(authority=authority, status__in=workflow.OPEN, team_id__in=team_ids)
@@ -136,6 +139,25 @@ def queue(user, authority, *, scope="mine", status="", urgency=None, team_id=Non
         qs.select_related("person", "anliegen", "team", "assignee")
         .prefetch_related(anliegen_texts())
         .order_by("urgency", "due_on", "id")
+    )
+
+
+def awaiting_approval(user, authority, cases):
+    """The cases of ``cases`` (already narrowed by permission) awaiting approval, without those whose decision
+    ``user`` drafted: nobody approves their own draft. Oldest deadline first."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Decision, DecisionState
+
+    own_draft = Decision.objects.filter(
+        authority=authority, case=OuterRef("pk"), state=DecisionState.AWAITING, drafted_by_id=user.pk
+    )
+    return (
+        cases.filter(status=workflow.Status.AWAITING_APPROVAL)
+        .exclude(Exists(own_draft))
+        .select_related("person", "anliegen", "assignee", "team")
+        .prefetch_related(anliegen_texts())
+        .order_by("due_on", "id")
     )
 
 

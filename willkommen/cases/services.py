@@ -22,9 +22,14 @@ from .assignment import assign, bulk_reassign
 from .clock import holidays_for, pauses_of, register_pauses, set_deadlines, today
 from .decisions import (
     add_months,
+    approval_needed,
     approval_reasons,
+    changes,
     current_decision,
+    live_reasons,
     proposed_validity,
+    reasons_in_words,
+    returned_draft,
     settings_value,
 )
 from .errors import CaseError
@@ -48,7 +53,13 @@ __all__ = [
     "add_entry",
     "add_months",
     "add_note",
+    "approval_needed",
     "approval_reasons",
+    "changes",
+    "live_reasons",
+    "reasons_in_words",
+    "returned_draft",
+    "set_flags",
     "approve",
     "assign",
     "available_transitions",
@@ -111,6 +122,25 @@ def draft_decision(case, actor, **fields):
             raise CaseError(_("A decision can only be drafted while the case is in review."))
         decisions.check_draft(locked, fields)
         return decisions.record_draft(locked, actor, fields)
+
+
+FLAGS = ("stay_at_stake", "discretionary")
+
+
+def set_flags(case, actor, **flags):
+    """The case's priorities (``stay_at_stake``, ``discretionary``), on the timeline. Ticking "discretionary"
+    takes effect at once: the open draft's need for a second pair of eyes follows in the same transaction."""
+    require_capability(actor, "cases.work", case)
+    unknown = set(flags) - set(FLAGS)
+    if unknown:
+        raise CaseError(_("Unknown action."))
+    with transaction.atomic():
+        for name, value in flags.items():
+            setattr(case, name, bool(value))
+        case.save(update_fields=[*flags, "updated_at"])
+        add_entry(case, "note", actor=actor, text=_("Priorities updated"), data={k: str(v) for k, v in flags.items()})
+        decisions.sync_approval(case)
+    return case
 
 
 def submit_for_approval(case, actor):

@@ -78,6 +78,22 @@ def take(case, transition, actor, *, note="", **data):
     return Taken(case, t, ctx.ran, ctx.products)
 
 
+# Guards that depend on the case alone (not on who acts): a button is offered only when they hold, so
+# "Submit for approval" shows only when approval is needed and "Finalise" only when it is not.
+CASE_GUARDS = frozenset({"needs_approval", "no_approval_needed"})
+
+
+def _guard_holds(case, t, user):
+    if t.guard not in CASE_GUARDS:
+        return True
+    try:
+        guards.check(case, t, user)
+    except CaseError:
+        return False
+    return True
+
+
 def available_transitions(case, user):
-    """Transitions the user could take now (capability and source state), for buttons and the API."""
-    return [t for t in workflow.transitions_from(case.status) if user.can(t.capability)]
+    """Transitions the user could take now (capability, source state and the case's guards), for buttons
+    and the API."""
+    return [t for t in workflow.transitions_from(case.status) if user.can(t.capability) and _guard_holds(case, t, user)]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("desk/cases/<int:pk>/request-documents/", views.request_documents, name="request_documents"),
     path("desk/cases/<int:pk>/decision/", views.decision, name="decision"),
     path("desk/cases/<int:pk>/decision/review/", views.review, name="review"),
+    path("desk/cases/<int:pk>/decision/preview.pdf", views.decision_preview, name="decision_preview"),
     path("desk/cases/<int:pk>/fiktion/", output_views.fiktion, name="fiktion"),
     path(
         "desk/cases/<int:pk>/fiktion/<int:certificate_id>/extend/", output_views.extend_fiktion, name="extend_fiktion"

@@ -1,14 +1,16 @@
 """Desk pages of the cases room: the work queue, the case on one screen, and its actions."""
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
@@ -30,7 +32,8 @@ from .forms import (
     ReviewForm,
     TransitionForm,
 )
-from .permissions import get_case_for, visible_cases
+from .models import DecisionState
+from .permissions import get_case_for, get_case_to_review, reviewable_cases, visible_cases
 from .services import CaseError
 
 PAGE_SIZE = 50
@@ -91,13 +94,7 @@ def queue(request):
 @desk_view("cases.approve")
 def approvals(request):
     """Decisions waiting for a second pair of eyes (team leads, head of office)."""
-    qs = (
-        visible_cases(request.user, request.authority)
-        .filter(status=workflow.Status.AWAITING_APPROVAL)
-        .select_related("person", "anliegen", "assignee")
-        .prefetch_related(selectors.anliegen_texts())
-        .order_by("due_on", "id")
-    )
+    qs = selectors.awaiting_approval(request.user, request.authority, reviewable_cases(request.user, request.authority))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     record_read(request, *page.object_list, purpose="approvals")
     return render(request, "cases/approvals.html", {"page": page})
@@ -116,8 +113,9 @@ def _letters(request, case):
 
 @desk_view("desk")
 def detail(request, pk):
-    case = _case(request, pk)
-    record_read(request, case, purpose="casework")
+    case = get_case_to_review(request.user, request.authority, pk)
+    review_only = case.review_only  # an approver of another team: read-only, to review the decision
+    record_read(request, case, purpose="four-eyes review" if review_only else "casework")
     decision = services.current_decision(case)
     fiction = selectors.fiction_paragraph(case)  # § 81 from the person's residence history
 
@@ -125,8 +123,11 @@ def detail(request, pk):
         "case": case,
         "new_access_code": request.session.pop(OPENED_KEY.format(pk=case.pk), None),  # shown once
         "timeline": selectors.full_timeline(case),
-        "transitions": [t for t in services.available_transitions(case, request.user) if not t.needs_form],
-        "can_work": request.user.can("cases.work"),
+        "transitions": []
+        if review_only
+        else [t for t in services.available_transitions(case, request.user) if not t.needs_form],
+        "can_work": request.user.can("cases.work") and not review_only,
+        "review_only": review_only,
         "can_approve": request.user.can("cases.approve"),
         "decision": decision,
         "may_review": bool(
@@ -213,16 +214,7 @@ def set_flags(request, pk):
     form = FlagsForm(request.POST)
     if not form.is_valid():
         return _error(request, _("Please check your input."), [e for errs in form.errors.values() for e in errs])
-    for name, value in form.cleaned_data.items():
-        setattr(case, name, value)
-    case.save(update_fields=[*form.cleaned_data, "updated_at"])
-    services.add_entry(
-        case,
-        "note",
-        actor=request.user,
-        text=_("Priorities updated"),
-        data={k: str(v) for k, v in form.cleaned_data.items()},
-    )
+    services.set_flags(case, request.user, **form.cleaned_data)  # the open draft's need for approval follows
     return _back(pk)
 
 
@@ -278,7 +270,13 @@ def decision(request, pk):
         legal_basis=current.legal_basis if current else None,
         sponsor_until=current.sponsor_title_expires_on if current else None,
     )
-    initial = {"legal_basis": case.anliegen.legal_basis, "valid_from": start, "valid_to": end, "outcome": "grant"}
+    initial = {
+        "legal_basis": case.anliegen.legal_basis,
+        "valid_from": start,
+        "valid_to": end,
+        "outcome": "grant",
+        "discretionary": case.discretionary,
+    }
     if current is not None:
         initial.update(
             {
@@ -298,14 +296,25 @@ def decision(request, pk):
             }
         )
     form = DecisionForm(request.POST or None, initial=initial, sponsor=case.anliegen.not_beyond_sponsor)
-    context = {**_page(request, case, form, _("Decision"), _("Save draft")), "proposed_to": end, "current": current}
+    reasons = services.approval_reasons(case, current.legal_basis if current else case.anliegen.legal_basis)
+    context = {
+        **_page(request, case, form, _("Decision"), _("Save draft")),
+        "proposed_to": end,
+        "current": current,
+        "approval_reasons": services.reasons_in_words(reasons),
+    }
     if request.method == "POST":
         if form.is_valid():
+            fields = dict(form.cleaned_data)
+            discretionary = fields.pop("discretionary")
             try:
                 with transaction.atomic():  # the draft and what other rooms record with it (cases/drafting.py)
-                    drafted = services.draft_decision(case, request.user, **form.cleaned_data)
+                    if discretionary != case.discretionary:  # takes effect with this draft (no stale state)
+                        services.set_flags(case, request.user, discretionary=discretionary)
+                    drafted = services.draft_decision(case, request.user, **fields)
                     drafting.drafted(request, case, drafted)
             except CaseError as exc:
+                case.refresh_from_db()
                 form.add_error(None, exc.message)
                 for error in exc.errors:
                     form.add_error(None, error)
@@ -317,22 +326,56 @@ def decision(request, pk):
 
 
 @desk_view("cases.approve")
-@require_POST
 def review(request, pk):
-    case = _case(request, pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _error(request, _("Choose approve or return."))
-    approving = form.cleaned_data["action"] == "approve"
-    try:
-        services.take(case, "approve" if approving else "return_draft", request.user, note=form.cleaned_data["comment"])
-    except CaseError as exc:
-        return _error(request, exc.message, exc.errors, status=409)
-    if approving:
-        messages.success(request, _("The decision was approved and the notice sent."))
-    else:
-        messages.success(request, _("The draft was returned with your comments."))
-    return _back(pk)
+    """Four eyes with everything in sight: the decision awaiting approval – legal basis, validity (and why
+    shorter than possible), conditions, reasoning, the plain-language text, the documents it relies on, a
+    preview of the notice and what changed since a returned draft – and approve or return it. Every
+    approver of the authority may open it (a team lead of any team), never the drafter's own approval."""
+    case = get_case_to_review(request.user, request.authority, pk)
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            return _error(request, _("Choose approve or return."))
+        approving = form.cleaned_data["action"] == "approve"
+        try:
+            services.take(
+                case, "approve" if approving else "return_draft", request.user, note=form.cleaned_data["comment"]
+            )
+        except CaseError as exc:
+            return _error(request, exc.message, exc.errors, status=409)
+        if approving:
+            messages.success(request, _("The decision was approved and the notice sent."))
+        else:
+            messages.success(request, _("The draft was returned with your comments."))
+        if case.review_only:  # the case is no longer awaiting approval: back to the list
+            return redirect("cases:approvals")
+        return _back(pk)
+    decision = services.current_decision(case)
+    if decision is None:
+        raise Http404
+    record_read(request, case, purpose="four-eyes review")
+    from .review import review_context
+
+    context = review_context(request, case, decision)
+    context["review_form"] = ReviewForm()
+    return render(request, "cases/review.html", context)
+
+
+@desk_view("desk")
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def decision_preview(request, pk):
+    """The notice the current draft would send, as a PDF marked "draft", shown inline (the review page
+    frames it; same origin only). For everyone who may see the case or review its decision; audited."""
+    case = get_case_to_review(request.user, request.authority, pk)
+    decision = services.current_decision(case)
+    if decision is None or decision.state == DecisionState.FINAL:
+        raise Http404
+    record_read(request, case, purpose="decision notice preview")
+    response = HttpResponse(communication.decision_notice_preview(case, decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="entwurf-bescheid-{case.number}.pdf"'
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @desk_view("cases.assign")

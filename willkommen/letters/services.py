@@ -99,6 +99,14 @@ def create_letter(authority, *, person, kind, context, case=None, actor=None, ti
     return letter
 
 
+def preview_letter(authority, *, person, kind, context, case=None):
+    """The PDF bytes of the letter :func:`create_letter` would make, marked as a draft ("ENTWURF") – for the
+    second pair of eyes before it goes out. Nothing is stored, filed or sent."""
+    languages = letter_languages(person)
+    context = {"authority": authority, "person": person, "case": case, "today": timezone.localdate(), **context}
+    return render_letter(kind, {**context, "draft": True}, languages)
+
+
 def letter_content(letter):
     """The PDF's bytes, verified against the checksum stored with the letter."""
     from willkommen.core.storage import read_verified

@@ -1,5 +1,5 @@
 """Desk pages and API, every action once per role (caseworker, team lead, ServicePoint, head of office,
-partner, and a team lead of another authority)."""
+partner, a team lead of another team of the same authority, and a team lead of another authority)."""
 
 import datetime as dt
 
@@ -14,7 +14,7 @@ from willkommen.core.testing import make_staff, make_team, verified_login
 
 from .conftest import make_anliegen, make_person
 
-ROLES = ["caseworker", "team_lead", "servicepoint", "head_of_office", "partner", "other_authority"]
+ROLES = ["caseworker", "team_lead", "servicepoint", "head_of_office", "partner", "other_team_lead", "other_authority"]
 
 
 @pytest.fixture
@@ -33,6 +33,8 @@ def as_role(client, authority, other_authority, team, caseworker):
     def _as(role):
         if role == "caseworker":
             user = caseworker
+        elif role == "other_team_lead":  # same authority, another team: an approver, but not of this team's work
+            user = make_staff(authority, "gamma-lead", role="team_lead", teams=[make_team(authority, "Team Gamma")])
         elif role == "other_authority":
             other_team = make_team(other_authority, "Team Beta")
             user = make_staff(other_authority, "beta-lead", role="team_lead", teams=[other_team])
@@ -71,6 +73,7 @@ OK_WORK = {
     "servicepoint": 403,
     "head_of_office": 403,
     "partner": 403,
+    "other_team_lead": 404,
     "other_authority": 404,
 }
 REDIRECT_WORK = {**OK_WORK, "caseworker": 302, "team_lead": 302}
@@ -113,6 +116,7 @@ LIST_PAGES = {
             "servicepoint": 403,
             "head_of_office": 403,
             "partner": 403,
+            "other_team_lead": 200,
             "other_authority": 200,
         },
     ),
@@ -124,6 +128,7 @@ LIST_PAGES = {
             "servicepoint": 200,
             "head_of_office": 200,
             "partner": 302,  # to the partner portal, their desk home (asserted below)
+            "other_team_lead": 200,
             "other_authority": 200,
         },
     ),
@@ -135,6 +140,7 @@ LIST_PAGES = {
             "servicepoint": 403,
             "head_of_office": 403,
             "partner": 403,
+            "other_team_lead": 200,
             "other_authority": 200,
         },
     ),
@@ -146,6 +152,7 @@ LIST_PAGES = {
             "servicepoint": 403,
             "head_of_office": 200,
             "partner": 403,
+            "other_team_lead": 200,
             "other_authority": 200,
         },
     ),
@@ -157,6 +164,7 @@ LIST_PAGES = {
             "servicepoint": 403,
             "head_of_office": 200,
             "partner": 403,
+            "other_team_lead": 200,
             "other_authority": 200,
         },
     ),
@@ -177,6 +185,8 @@ def test_list_page_per_role_never_leaks_other_authority(as_role, case_in_review,
         assert response["Location"] == "/desk/partners/portal/"
     if page in ("queue", "desk_home", "api_queue") and role in ("caseworker", "team_lead"):
         assert shows_case
+    if role == "other_team_lead":  # a case in review of another team is not theirs to see
+        assert not shows_case
 
 
 REVIEW = {
@@ -185,9 +195,10 @@ REVIEW = {
     "servicepoint": 403,
     "head_of_office": 302,
     "partner": 403,
+    "other_team_lead": 302,  # four eyes: every approver of the authority, whatever the team
     "other_authority": 404,
 }
-API_APPROVE = {**REVIEW, "team_lead": 200, "head_of_office": 200}
+API_APPROVE = {**REVIEW, "team_lead": 200, "head_of_office": 200, "other_team_lead": 200}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -206,6 +217,71 @@ def test_api_approve_per_role(as_role, authority, team, caseworker, role):
     client, prefix, _user = as_role(role)
     response = client.post(f"{prefix}/api/v1/cases/{case.pk}/decisions/approve/", {"comment": "ok"})
     assert response.status_code == API_APPROVE[role]
+
+
+# The four-eyes review page (GET) and the notice preview, for a decision awaiting approval drafted by the
+# caseworker: every approver of the authority sees it, whatever the team; nobody of another authority.
+REVIEW_PAGE = {
+    "caseworker": 403,  # the drafter holds no cases.approve
+    "team_lead": 200,
+    "servicepoint": 403,
+    "head_of_office": 200,
+    "partner": 403,
+    "other_team_lead": 200,
+    "other_authority": 404,
+}
+PREVIEW = {**REVIEW_PAGE, "caseworker": 200}  # the drafter may look at their own notice
+DETAIL_AWAITING = {**PREVIEW}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_page_per_role(as_role, authority, team, caseworker, role):
+    from willkommen.audit.models import AuditEntry
+
+    case = _awaiting(authority, team, caseworker)
+    client, prefix, user = as_role(role)
+    response = client.get(f"{prefix}/desk/cases/{case.pk}/decision/review/")
+    assert response.status_code == REVIEW_PAGE[role], (role, response.status_code)
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert "ok" in html and case.number in html  # the reasoning, on the page
+        assert 'value="approve"' in html
+        assert f'src="/desk/cases/{case.pk}/decision/preview.pdf"' in html
+        assert AuditEntry.objects.filter(actor=user, person_id=case.person_id, purpose="four-eyes review").exists()
+    case.refresh_from_db()
+    assert case.status == Status.AWAITING_APPROVAL  # a GET changes nothing
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_notice_preview_per_role(as_role, authority, team, caseworker, role):
+    from willkommen.audit.models import AuditEntry
+
+    case = _awaiting(authority, team, caseworker)
+    client, prefix, user = as_role(role)
+    response = client.get(f"{prefix}/desk/cases/{case.pk}/decision/preview.pdf")
+    assert response.status_code == PREVIEW[role], (role, response.status_code)
+    if response.status_code == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("inline")
+        assert response["X-Frame-Options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+        assert response.content.startswith(b"%PDF")
+        assert AuditEntry.objects.filter(actor=user, purpose="decision notice preview").exists()
+    assert not case.letters.exists()  # a preview is neither stored nor sent
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_case_page_awaiting_approval_per_role(as_role, authority, team, caseworker, role):
+    case = _awaiting(authority, team, caseworker)
+    client, prefix, _user = as_role(role)
+    response = client.get(f"{prefix}/desk/cases/{case.pk}/")
+    assert response.status_code == DETAIL_AWAITING[role], (role, response.status_code)
+    if role == "other_team_lead":  # read-only: to review the decision, no casework
+        html = response.content.decode()
+        assert "/decision/review/" in html
+        assert "/note/" not in html and "/message/" not in html and "/do/" not in html
+        assert client.post(f"/desk/cases/{case.pk}/note/", {"text": "x"}).status_code == 404
+        assert client.get(f"/desk/cases/{case.pk}/decision/").status_code == 404
 
 
 def test_drafter_can_never_approve_through_page_or_api(client, authority, team, team_lead):
