@@ -166,6 +166,9 @@ NOT_READS = {
     # read by partner accounts only (no staff role of the walk may): audited with the consent's purpose,
     # tested in partners/tests/test_consents.py
     "partners:portal_client",
+    # the notice preview of a decision draft (the walk's case has none: 404); its read is audited per
+    # view and tested per role in cases/tests/test_pages.py
+    "cases:decision_preview",
 }
 QUERIES = {
     "clients:list": "?q=Eigenma",
