@@ -156,9 +156,12 @@ def test_usage_times_in_the_browser_plan_and_poster(page, live_server, authority
 
     from pypdf import PdfReader
 
+    from willkommen.letters.tests.pdfcheck import first_page_png
+
     def pdf_text(url):
         response = page.request.get(url)  # the browser's session
         assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+        first_page_png(response.body())  # a rendered A4 page with dark text on it, not a blank sheet
         reader = PdfReader(io.BytesIO(response.body()))
         return len(reader.pages), "\n".join(p.extract_text() for p in reader.pages)
 
