@@ -8,6 +8,7 @@ client's order (for example SMS -> e-mail -> letter in the print queue).
 
 import datetime as dt
 import logging
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -121,6 +122,7 @@ def _fall_back(message):
     )
     for attachment in message.attachments.exclude(file_name="letter.pdf"):
         attachment.pk = None
+        attachment.key = uuid.uuid4()  # the key names one attachment of one message (download links)
         attachment.message = fallback
         attachment.save()
     return fallback

@@ -93,6 +93,30 @@ def test_permanent_sms_failure_falls_back_to_email_with_a_link_only(
     assert "повідомлення" in mail.outbox[0].body  # Ukrainian, with the German text below
 
 
+def test_a_fallback_keeps_the_attachments_each_under_its_own_key(
+    authority, gateway, django_capture_on_commit_callbacks
+):
+    """The demo's start found it: a fallback copied its attachments with the original's unique key and the
+    delivery job failed on the database's unique constraint."""
+    person = make_person(authority, preferred_channel="sms", phone="+49 151 888")
+    gateway.refused_numbers.add("+49151888")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.send_to_client(
+            authority,
+            email="",
+            subject="Eingangsbestätigung",
+            body="Anbei",
+            person=person,
+            attachments=[("receipt.pdf", b"%PDF-1.4 receipt", "application/pdf")],
+        )
+    message.refresh_from_db()
+    fallback = message.fallbacks.get()
+    assert fallback.channel == Channel.EMAIL and fallback.status == Status.SENT
+    [original] = message.attachments.all()
+    [copy] = fallback.attachments.all()
+    assert copy.key != original.key and copy.file_name == "receipt.pdf" and copy.sha256 == original.sha256
+
+
 def test_without_digital_contact_the_letter_goes_to_the_print_queue(
     authority, gateway, django_capture_on_commit_callbacks
 ):
