@@ -36,3 +36,6 @@ class CasesConfig(AppConfig):
         from . import privacy
 
         privacy.register()  # cases in the Art. 15 copy and in erasure
+        from . import audit_objects
+
+        audit_objects.register()  # how the audit log names this room's objects

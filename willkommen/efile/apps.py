@@ -29,3 +29,6 @@ class EfileConfig(AppConfig):
         # The hooks of lower rooms (docs/architecture.md, "Hooks").
         register_filer(file_letter)
         privacy.register()  # documents in the Art. 15 copy and in erasure; retention of archived files
+        from . import audit_objects
+
+        audit_objects.register()  # how the audit log names this room's objects

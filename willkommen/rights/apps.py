@@ -12,5 +12,8 @@ class RightsConfig(AppConfig):
         from . import privacy, services
 
         privacy.register()
+        from . import audit_objects
+
+        audit_objects.register()  # how the audit log names this room's objects
         # The application an invitation asked for, when it opens a case, is linked to the invitation.
         opening.register_opened(services.link_application)
