@@ -51,19 +51,22 @@ def raw_codes():
 CODES = raw_codes()
 
 
+HIDDEN = ("script", "style", "template", "code")  # <code>: codes shown on purpose (placeholders like {status})
+
+
 class _Text(HTMLParser):
-    """The text nodes of a page, without scripts, styles and attributes."""
+    """The text nodes of a page, without scripts, styles, ``<code>`` and attributes."""
 
     def __init__(self):
         super().__init__()
         self.parts, self._hidden = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in HIDDEN:
             self._hidden += 1
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._hidden:
+        if tag in HIDDEN and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data):
@@ -161,7 +164,9 @@ def test_the_codes_are_collected_from_the_models():
 def test_words_are_taken_from_text_not_attributes():
     html = '<p class="in_review">Status: in_review.</p><a href="/x?walk_in=1">Ohne Termin</a><script>walk_in</script>'
     assert codes_in(page_text(html)) == ["in_review"]
-    assert codes_in(["mail@example.de", "received → in_review", "Bitte laden Sie die Unterlagen hoch."]) == ["in_review"]
+    assert codes_in(["mail@example.de", "received → in_review", "Bitte laden Sie die Unterlagen hoch."]) == [
+        "in_review"
+    ]
     assert codes_in([" duldung ", "Duldung", "We send a letter."]) == ["duldung"]
 
 
