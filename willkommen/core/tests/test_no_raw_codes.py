@@ -27,7 +27,7 @@ from .test_desk_roles import PAGES
 
 # Values that are also ordinary words of the pages' German text or too short to tell (sex, direction).
 NOT_CODES = {"in", "online"}
-PER_NAME = 3  # pages visited per URL name (a case page, another case page, ...)
+PER_NAME = 2  # pages visited per URL name (a case page and another one, ...)
 LIMIT = 400  # pages in all
 SKIP = re.compile(r"/(logout|login)/|\.(pdf|ics|png|jpe?g)$|/download/|/preview/|/file/")
 
