@@ -15,3 +15,6 @@ class AppointmentsConfig(AppConfig):
         panels.register()  # "Invite to an appointment" on the case and person pages
         intake.register_origin(case_intake.ORIGIN, case_intake.link)  # "Open case" from a booking links it
         privacy.register()  # bookings in the Art. 15 copy and in erasure; booking retention
+        from . import audit_objects
+
+        audit_objects.register()  # how the audit log names this room's objects

@@ -66,6 +66,7 @@ def calendar(request):
     slots = (
         Slot.objects.filter(authority=request.authority, location=location, starts_at__gte=start, starts_at__lt=end)
         .select_related("anliegen")
+        .prefetch_related("anliegen__texts")
         .order_by("starts_at", "anliegen__order")
         if location
         else []
@@ -250,7 +251,11 @@ def book_on_behalf(request, slot_id):
 @desk_view(CAPABILITY)
 def invite(request):
     """Invite a client (Terminladung): a fixed slot, or a personal link to invitation-only places."""
-    anliegen_list = list(Anliegen.objects.filter(authority=request.authority, active=True).order_by("order", "slug"))
+    anliegen_list = list(
+        Anliegen.objects.filter(authority=request.authority, active=True)
+        .prefetch_related("texts")
+        .order_by("order", "slug")
+    )
     locations, location = _location(request)
     form = InvitationForm(request.POST or None, authority=request.authority, initial={"language": "de"})
     chosen = next((a for a in anliegen_list if str(a.pk) == request.POST.get("anliegen")), None)

@@ -269,6 +269,12 @@ class Invitation(TenantModel):
     channel = models.CharField(_("sent by"), max_length=12, blank=True)
     batch = models.CharField(max_length=64, blank=True, editable=False)
 
+    @property
+    def channel_label(self):
+        from willkommen.messaging.selectors import channel_label
+
+        return channel_label(self.channel)
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -336,6 +342,12 @@ class Renewal(TenantModel):
     unanswered_on = models.DateField(_("listed for the team on"), null=True, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     opened_at = models.DateTimeField(_("link opened"), null=True, blank=True)
+
+    @property
+    def channel_label(self):
+        from willkommen.messaging.selectors import channel_label
+
+        return channel_label(self.channel)
 
     class Meta:
         verbose_name = _("renewal invitation")

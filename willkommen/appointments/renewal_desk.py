@@ -60,8 +60,10 @@ class RenewalFilter(forms.Form):
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("all still open")), *RenewalState.choices]
+        language = translation.get_language()
         self.fields["anliegen"].choices = [("", _("all"))] + [
-            (str(a.pk), a.slug) for a in Anliegen.objects.filter(authority=authority).order_by("order", "slug")
+            (str(a.pk), catalogue_selectors.title(a, language) or a.slug)
+            for a in Anliegen.objects.filter(authority=authority).prefetch_related("texts").order_by("order", "slug")
         ]
         _styled(self)
 
@@ -86,7 +88,9 @@ class PersonInviteForm(DeadlineForm):
         language = translation.get_language()
         self.fields["anliegen"].choices = [
             (str(a.pk), catalogue_selectors.title(a, language) or a.slug)
-            for a in Anliegen.objects.filter(authority=authority, active=True).order_by("order", "slug")
+            for a in Anliegen.objects.filter(authority=authority, active=True)
+            .prefetch_related("texts")
+            .order_by("order", "slug")
         ]
         self.fields["channel"].choices = [(c, CHANNEL_LABELS[c]) for c in reachable_channels(person)]
         _styled(self)
@@ -103,7 +107,7 @@ def _renewals(request, data):
     anliegen = data.get("anliegen") or ""
     if anliegen.isdigit():
         qs = qs.filter(anliegen_id=int(anliegen))
-    return qs.select_related("person", "anliegen").order_by("expires_on", "pk")
+    return qs.select_related("person", "anliegen").prefetch_related("anliegen__texts").order_by("expires_on", "pk")
 
 
 def _filter_data(request):

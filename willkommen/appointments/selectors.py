@@ -124,6 +124,7 @@ def bookings_on(authority, location, day):
         Booking.objects.filter(authority=authority, location=location, starts_at__gte=start, starts_at__lt=end)
         .exclude(status__in=[Status.CANCELLED, Status.EXPIRED])
         .select_related("anliegen", "slot")
+        .prefetch_related("anliegen__texts")
         .order_by("starts_at", "family_name")
     )
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from willkommen.core import forms
 from willkommen.core.desk import desk_view
 
-from . import selectors
+from . import objects, selectors
 from .models import Action
 
 PAGE_SIZE = 100
@@ -36,7 +36,8 @@ def audit_log(request):
     elif form.is_bound:
         status = 400
     else:
-        entries = selectors.entries(request.authority)[:PAGE_SIZE]
+        entries = selectors.entries(request.authority).select_related("actor")[:PAGE_SIZE]
+    entries = objects.describe_entries(request.authority, list(entries))
     return render(request, "audit/log.html", {"form": form, "entries": entries}, status=status)
 
 

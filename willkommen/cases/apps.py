@@ -39,3 +39,7 @@ class CasesConfig(AppConfig):
         from . import person_panels
 
         person_panels.register()  # cases, requests and deadlines, letters on the person view (clients.person)
+
+        from . import audit_objects
+
+        audit_objects.register()  # how the audit log names this room's objects

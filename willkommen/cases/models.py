@@ -122,6 +122,16 @@ class TimelineKind(models.TextChoices):
     TRANSFER = "transfer", _("transfer")
 
 
+def status_label(value):
+    """A state in the reader's language (a value no longer in the workflow stays as it is)."""
+    if not value:
+        return ""
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
 class TimelineEntry(TenantModel):
     """One line of the case's history: every transition, note, document, message and letter."""
 
@@ -136,6 +146,14 @@ class TimelineEntry(TenantModel):
     to_status = models.CharField(max_length=30, blank=True)
     text = models.TextField(_("text"), blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    @property
+    def from_status_label(self):
+        return status_label(self.from_status)
+
+    @property
+    def to_status_label(self):
+        return status_label(self.to_status)
 
     class Meta:
         verbose_name = _("timeline entry")

@@ -9,6 +9,9 @@ class ClientsConfig(AppConfig):
         from . import privacy
 
         privacy.register()  # the person, audit and letters in the Art. 15 copy; the retention job for persons
+        from . import audit_objects
+
+        audit_objects.register()  # how the audit log names this room's objects
 
         from willkommen.accounts.client_sso import register_person_matcher
 

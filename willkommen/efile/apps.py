@@ -32,3 +32,7 @@ class EfileConfig(AppConfig):
         from . import person_panels
 
         person_panels.register()  # the documents on the person view (clients.person)
+
+        from . import audit_objects
+
+        audit_objects.register()  # how the audit log names this room's objects

@@ -108,3 +108,12 @@ def group_notice(authority, pk):
     from .models import GroupNotice
 
     return GroupNotice.objects.filter(authority=authority, pk=pk).first()
+
+
+def channel_label(value):
+    """A channel in the reader's language ("E-Mail", "Brief"); unknown or empty values as they are."""
+    from willkommen.core.labels import choice_label
+
+    from .models import Channel
+
+    return choice_label(Channel, value)

@@ -80,6 +80,14 @@ class AuthorityRequest(TenantModel):
     answered_by_label = models.CharField(_("answered by"), max_length=300, blank=True)
     documents = models.ManyToManyField("efile.Document", blank=True, related_name="+", verbose_name=_("documents"))
 
+    @property
+    def connector_label(self):
+        """How it was sent, in the reader's language (the connector's label); an unknown name as it is."""
+        from .connectors import REGISTRY
+
+        connector = REGISTRY.get(self.connector)
+        return str(connector.label) if connector is not None else self.connector
+
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [

@@ -66,7 +66,7 @@ def summary_lines(result):
 def day_lines(result):
     lines = [[_("Day"), _("Cases in"), _("Cases out"), _("Backlog")]]
     for d in result["flow"]["per_day"]:
-        lines.append([d["day"].isoformat(), d["in"], d["out"], d["backlog"]])
+        lines.append([d["day"], d["in"], d["out"], d["backlog"]])
     return lines
 
 

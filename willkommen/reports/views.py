@@ -1,6 +1,5 @@
 """Figures pages: the ServicePoint's visits per day and hour, with charts and exports."""
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from willkommen.accounts.decorators import desk_view
+from willkommen.core.labels import choice_label, language_name
 from willkommen.servicepoint import selectors as servicepoint
 
 from . import figures
@@ -81,7 +81,7 @@ def _table(result, labels, key):
         share = group["quick_solved_share"]
         lines.append(
             [
-                group[key].isoformat() if key == "day" else f"{group[key]:02d}:00",
+                group[key] if key == "day" else f"{group[key]:02d}:00",
                 group["visits"],
                 *[group["by_category"].get(c, 0) for c in figures.CATEGORIES],
                 _fmt(group["wait_median"]),
@@ -112,14 +112,12 @@ def servicepoint_csv(request):
     form, rows = _period(request)
     if rows is None:
         return _bad_period(request, form)
+    from .exports import csv_response
+
     key = "hour" if request.GET.get("by") == "hour" else "day"
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerows(_table(figures.report(rows), _category_labels(), key))
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    response["Content-Disposition"] = f'attachment; filename="servicepoint-{key}-{start}-{end}.csv"'
-    return response
+    lines = _table(figures.report(rows), _category_labels(), key)
+    return csv_response(lines, f"servicepoint-{key}-{start}-{end}.csv")
 
 
 @desk_view("reports.view")
@@ -129,6 +127,8 @@ def servicepoint_xlsx(request):
     form, rows = _period(request)
     if rows is None:
         return _bad_period(request, form)
+    from willkommen.servicepoint.models import Outcome, Priority, Status
+
     result = figures.report(rows)
     labels = _category_labels()
     book = Workbook()
@@ -164,10 +164,10 @@ def servicepoint_xlsx(request):
                 r["day"],
                 r["number"],
                 labels.get(r["category"], r["category"]),
-                r["priority"],
-                r["status"],
-                r["outcome"],
-                r["language"],
+                choice_label(Priority, r["priority"]),
+                choice_label(Status, r["status"]),
+                choice_label(Outcome, r["outcome"]),
+                language_name(r["language"]),
                 r["counter"],
                 *[
                     timezone.localtime(r[k]).replace(tzinfo=None) if r[k] else None

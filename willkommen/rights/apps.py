@@ -15,5 +15,9 @@ class RightsConfig(AppConfig):
         from . import person_panels
 
         person_panels.register()  # the invitations to apply on the person view (clients.person)
+
+        from . import audit_objects
+
+        audit_objects.register()  # how the audit log names this room's objects
         # The application an invitation asked for, when it opens a case, is linked to the invitation.
         opening.register_opened(services.link_application)

@@ -78,8 +78,7 @@ def record_fact(authority, actor, person, *, kind, value, source, established_on
         obj=fact,
         actor=actor,
         request=request,
-        purpose="rights.fact",
-        detail=kind,
+        purpose="rights.fact",  # the log names the fact by its kind in the reader's language (audit_objects.py)
     )
     return fact
 

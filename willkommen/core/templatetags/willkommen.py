@@ -117,3 +117,11 @@ def kern(field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def language_name(code):
+    """``{{ code|language_name }}``: "ar" -> "Arabisch" in the reader's language."""
+    from willkommen.core.labels import language_name as name
+
+    return name(code)

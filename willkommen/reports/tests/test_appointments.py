@@ -131,7 +131,7 @@ def test_page_exports_and_constant_queries(head, world):
         head.get(reverse("reports:appointments"), params)
     assert len(large.captured_queries) == len(small.captured_queries)
     text = head.get(reverse("reports:appointments_csv"), {**params, "table": "channels"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert text.content.decode("utf-8-sig").splitlines()[0] == "Channel;Places;Taken;Utilisation (%)"
+    assert text.content.decode("utf-8-sig").splitlines()[0] == "Channel,Places,Taken,Utilisation (%)"  # English: commas
     book = load_workbook(io.BytesIO(head.get(reverse("reports:appointments_xlsx"), params).content))
     assert len(book.sheetnames) == 3
     assert head.get(reverse("reports:appointments"), {"start": END, "end": START}).status_code == 400

@@ -254,8 +254,8 @@ def test_csv_and_xlsx(head_client):
         reverse("reports:casework_csv"), {"start": START, "end": END, "table": "day"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     text = response.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == "Day;Cases in;Cases out;Backlog"
-    assert "2026-03-02;2;0;5" in text
+    assert text.splitlines()[0] == "Day,Cases in,Cases out,Backlog"  # English: commas, decimal point
+    assert "2026-03-02,2,0,5" in text
     response = head_client.get(reverse("reports:casework_xlsx"), {"start": START, "end": END})
     book = load_workbook(io.BytesIO(response.content))
     assert len(book.sheetnames) == 5

@@ -90,7 +90,7 @@ def test_csv_export(head, visits):
     assert len(lines) == 2
     cells = lines[1].split(";")
     assert cells[0] == timezone.localdate().isoformat() and cells[1] == "4"
-    assert cells[7] == "10.0"  # waiting median of 4, 10, 20 (no-show excluded)
+    assert cells[7] == "10,0"  # waiting median of 4, 10, 20 (no-show excluded); German: decimal comma
     hours = head.get(reverse("reports:servicepoint_csv"), {"by": "hour"}).content.decode("utf-8-sig").splitlines()
     assert [line.split(";")[0] for line in hours[1:]] == ["09:00", "11:00"]
 
@@ -113,3 +113,45 @@ def test_figures_need_reports_view(client, authority, role, status):
     verified_login(client, make_staff(authority, f"r-{role}", role=role))
     assert client.get(reverse("reports:servicepoint")).status_code == status
     assert client.get(reverse("reports:servicepoint_csv")).status_code == status
+
+
+def test_xlsx_visits_show_words_not_codes(head, visits):
+    from openpyxl import load_workbook
+
+    Ticket.objects.filter(authority=visits.authority).update(language="ar")
+    book = load_workbook(io.BytesIO(head.get(reverse("reports:servicepoint_xlsx"), HTTP_ACCEPT_LANGUAGE="de").content))
+    cells = {cell for row in book.worksheets[2].iter_rows(min_row=2, values_only=True) for cell in row[3:8]}
+    assert "ohne Termin" in cells and "Arabisch" in cells, cells  # priority walk_in, language ar
+    assert not cells & {"walk_in", "no_show", "solved", "done", "ar"}
+
+
+def test_csv_follows_the_language_convention(head, visits):
+    """German: semicolons and decimal comma; English: commas and decimal point. One convention per file."""
+    german = head.get(reverse("reports:servicepoint_csv"), HTTP_ACCEPT_LANGUAGE="de").content.decode("utf-8-sig")
+    english = head.get(reverse("reports:servicepoint_csv"), HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig")
+    german_row, english_row = german.splitlines()[1], english.splitlines()[1]
+    assert german_row.split(";")[7] == "10,0" and "." not in german_row.split(";", 1)[1].replace("-", "")
+    assert english_row.split(",")[7] == "10.0" and ";" not in english
+    assert len(german_row.split(";")) == len(english_row.split(","))
+
+
+def test_csv_cells():
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from willkommen.reports.exports import csv_cell, csv_convention, csv_text
+
+    assert [csv_cell(v, ",") for v in (1.5, Decimal("2.25"), 3, None, dt.date(2026, 3, 2), "a.b")] == [
+        "1,5",
+        "2,25",
+        3,
+        "",
+        "2026-03-02",
+        "a.b",
+    ]
+    with translation.override("de"):
+        assert csv_convention() == (";", ",") and csv_text([["x", 0.5]]) == "x;0,5\r\n"
+    with translation.override("en"):
+        assert csv_convention() == (",", ".") and csv_text([["x", 0.5]]) == "x,0.5\r\n"
