@@ -6,6 +6,7 @@ from willkommen.core.desk import desk_view
 
 from . import objects, selectors
 from .models import Action
+from .services import record_read
 
 PAGE_SIZE = 100
 
@@ -38,6 +39,9 @@ def audit_log(request):
     else:
         entries = selectors.entries(request.authority).select_related("actor")[:PAGE_SIZE]
     entries = objects.describe_entries(request.authority, list(entries))
+    # The log names the persons its entries are about: reading it is a read of them, once per person.
+    shown = {entry.person_id: entry for entry in entries if entry.person_id}
+    record_read(request, *shown.values(), purpose="audit log")
     return render(request, "audit/log.html", {"form": form, "entries": entries}, status=status)
 
 
