@@ -60,8 +60,8 @@ def test_desk_pages_and_the_person_page_with_a_country_note(page, live_server, a
     from .conftest import make_note
 
     note = make_note(authority, "SYR", deportation_bans="Zurzeit keine Abschiebungen")
-    make_form(authority)
-    make_news(authority, {"de": {"title": "Geschlossen", "body": ""}})
+    form = make_form(authority)
+    news = make_news(authority, {"de": {"title": "Geschlossen", "body": ""}})
     person = Person.objects.create(
         authority=authority,
         family_name="Haddad",
@@ -83,8 +83,10 @@ def test_desk_pages_and_the_person_page_with_a_country_note(page, live_server, a
     for path in (
         "/desk/knowledge/forms/",
         "/desk/knowledge/forms/new/",
+        f"/desk/knowledge/forms/{form.pk}/",
         "/desk/knowledge/news/",
         "/desk/knowledge/news/new/",
+        f"/desk/knowledge/news/{news.pk}/",
         "/desk/knowledge/countries/",
         f"/desk/knowledge/countries/{note.pk}/",
         f"/desk/knowledge/countries/{note.pk}/edit/",
