@@ -12,6 +12,7 @@ from datetime import datetime, time
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from willkommen.messaging import services as messaging
 
@@ -61,6 +62,10 @@ def auto_message_text(case, kind, language):
     return rendered.subject, rendered.body
 
 
+# How an automatic message reaches the client (``communication.channel_of``), in the reader's language.
+CHANNEL_LABELS = {"email": _("by e-mail"), "post": _("by post")}
+
+
 def preview(case, on=None):
     """What will go out automatically and when, for the caseworker's case page."""
     found = next_auto_message(case, on or timezone.localdate())
@@ -74,6 +79,7 @@ def preview(case, on=None):
         "due_on": due,
         "language": language,
         "channel": channel_of(case.person),
+        "channel_label": CHANNEL_LABELS.get(channel_of(case.person), channel_of(case.person)),
         "subject": subject,
         "body": body,
     }
