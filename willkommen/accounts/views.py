@@ -147,16 +147,7 @@ def magic_link(request):
         if request.authority is None:
             return render(request, "core/error.html", {"title": _("Not available")}, status=404)
         email = form.cleaned_data["email"]
-        send_sign_in_link(
-            request,
-            email,
-            _safe_next(request, default=reverse("core:home")),
-            subject=_("Your sign-in link"),
-            text=_(
-                "Open this link to continue (valid for %(minutes)d minutes, once):\n\n%(link)s\n\n"
-                "If you did not ask for it, ignore this e-mail."
-            ),
-        )
+        send_sign_in_link(request, email, _safe_next(request, default=reverse("core:home")))
         return render(request, "accounts/magic_link_sent.html", {"email": email})
     return render(
         request,

@@ -324,16 +324,7 @@ def save_for_later(request, public_id):
 def _send_resume_link(request, email):
     from willkommen.accounts.services import send_sign_in_link
 
-    send_sign_in_link(
-        request,
-        email,
-        reverse("applications:mine"),
-        subject=_("Continue your application"),
-        text=_(
-            "Open this link to continue your application (valid for %(minutes)d minutes, once):\n\n%(link)s\n\n"
-            "If you did not ask for it, ignore this e-mail."
-        ),
-    )
+    send_sign_in_link(request, email, reverse("applications:mine"), key="application_resume_link")
 
 
 @ratelimit("applications-resume", limit=10)

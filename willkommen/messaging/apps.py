@@ -16,3 +16,13 @@ class MessagingConfig(AppConfig):
 
         person_panels.register()  # the last messages and "Write a message" on the person view (clients.person)
         letter_texts.register_source(texts.render)  # letters take their text blocks from the template store
+        from willkommen.accounts import services as accounts
+
+        accounts.register_link_text(_link_text)  # sign-in link e-mails take their words from the store
+
+
+def _link_text(authority, key, language, values):
+    from .texts import render
+
+    rendered = render(authority, key, language, values)
+    return rendered.subject, rendered.body

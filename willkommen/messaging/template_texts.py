@@ -53,6 +53,7 @@ PLACEHOLDER_HELP = {
     "place": _("the address of the location"),
     "reference": _("the booking reference"),
     "hold_minutes": _("minutes the reservation is held"),
+    "minutes": _("minutes the link stays valid"),
     "confirm_url": _("the link to confirm"),
     "cancel_url": _("the link to cancel"),
     "move_url": _("the link to move the appointment"),
@@ -146,6 +147,21 @@ DEFINITIONS = [
         ("case_number", "access_code", "status_url"),
         german_below=True,
         optional=("access_code",),
+    ),
+    Definition(
+        "application_resume_link",
+        "applications",
+        _("Link to continue an online application"),
+        ("link", "minutes", "authority"),
+        ("link",),
+    ),
+    # the portal's sign-in
+    Definition(
+        "sign_in_link",
+        "messaging",
+        _("Sign-in link for the portal"),
+        ("link", "minutes", "authority"),
+        ("link",),
     ),
     # appointments
     Definition(

@@ -134,3 +134,39 @@ def test_ten_concurrent_uses_of_one_link_sign_in_once(authority):
         thread.join()
     assert not errors
     assert len([r for r in results if r is not None]) == 1
+
+
+def test_the_link_mail_takes_the_authoritys_text_in_the_clients_language_and_is_not_stored(client, authority):
+    """Issue 11: the sign-in link's words come from the template store (edited by the authority), in the
+    language of the page the client asked from; the link itself is never kept in the messages."""
+    from willkommen.messaging.models import Message
+    from willkommen.messaging.texts import save_version
+
+    save_version(
+        authority,
+        "sign_in_link",
+        "ar",
+        subject="رابط الدخول إلى {authority}",
+        body="اضغط هنا خلال {minutes} دقيقة:\n{link}\nمكتب الأجانب",
+    )
+    client.cookies["willkommen_language"] = "ar"
+    client.post("/signin/", {"email": "amal@example.org"})
+    [sent] = mail.outbox
+    assert sent.subject == f"رابط الدخول إلى {authority.name}"
+    assert sent.body.startswith("اضغط هنا خلال") and "مكتب الأجانب" in sent.body
+    assert client.post(_link_from_mail(sent)).status_code == 302  # the link in the edited text works
+    assert not Message.objects.filter(body__contains="/signin/").exists()
+
+
+def test_the_application_resume_link_has_its_own_text(client, authority):
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from willkommen.accounts.services import send_sign_in_link
+
+    request = RequestFactory().get("/")
+    request.authority = authority
+    with translation.override("de"):
+        send_sign_in_link(request, "amal@example.org", "/applications/", key="application_resume_link")
+    [sent] = mail.outbox
+    assert sent.subject == "Ihren Antrag fortsetzen" and "Antrag fortzusetzen" in sent.body
