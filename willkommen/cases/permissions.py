@@ -52,14 +52,7 @@ def get_case_to_review(user, authority, pk):
     sees it only as an approver (no casework on it). 403 without any case capability, 404 otherwise."""
     if not may_see_cases(user):
         raise PermissionDenied
-    case = (
-        reviewable_cases(user, authority)
-        .select_related("person", "anliegen", "team", "assignee", "authority")
-        .filter(pk=pk)
-        .first()
-    )
-    if case is None:
-        raise Http404
+    case = _one_case(reviewable_cases(user, authority), pk)
     case.review_only = (
         user.can("cases.approve")
         and not user.can("cases.view_all")
@@ -87,12 +80,12 @@ def get_case_for(user, authority, pk):
     """The case if ``user`` may see it; PermissionDenied without any case capability; 404 otherwise."""
     if not may_see_cases(user):
         raise PermissionDenied
-    case = (
-        visible_cases(user, authority)
-        .select_related("person", "anliegen", "team", "assignee", "authority")
-        .filter(pk=pk)
-        .first()
-    )
+    return _one_case(visible_cases(user, authority), pk)
+
+
+def _one_case(cases, pk):
+    """Case ``pk`` among ``cases`` with what its pages show, or 404."""
+    case = cases.select_related("person", "anliegen", "team", "assignee", "authority").filter(pk=pk).first()
     if case is None:
         raise Http404
     return case

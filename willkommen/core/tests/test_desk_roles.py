@@ -59,36 +59,33 @@ def test_anonymous_never_sees_a_desk_page(client, authority, route, capability):
     assert response["Location"].startswith("/desk/login/?next=")
 
 
+def _problems(client, user, pages, *, refused_if_held):
+    """Each page once as ``user``: no server error, 403 without the page's capability, and with it the
+    status ``refused_if_held`` never (403 for real pages; 200 for ids that exist nowhere)."""
+    problems = []
+    for path, capability in pages:
+        status = client.get("/" + path).status_code
+        if status >= 500:
+            problems.append(f"{path}: {status}")
+        elif capability and not user.can(capability) and status != 403:
+            problems.append(f"{path}: {status}, expected 403 without {capability}")
+        elif capability and user.can(capability) and status == refused_if_held:
+            problems.append(f"{path}: {status} although the role holds {capability}")
+    return problems
+
+
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_every_desk_page_once_per_role(client, authority, team, role):
     user = make_staff(authority, f"r-{role}", role=role, teams=[team])
     verified_login(client, user)
-    problems = []
-    for route, capability in PAGES:
-        response = client.get("/" + route)
-        if response.status_code >= 500:
-            problems.append(f"{route}: {response.status_code}")
-        elif capability and not user.can(capability) and response.status_code != 403:
-            problems.append(f"{route}: {response.status_code}, expected 403 without {capability}")
-        elif capability and user.can(capability) and response.status_code == 403:
-            problems.append(f"{route}: 403 although the role holds {capability}")
-    assert not problems, problems
+    assert not (problems := _problems(client, user, PAGES, refused_if_held=403)), problems
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_every_desk_page_with_parameters_once_per_role(client, authority, team, role):
     user = make_staff(authority, f"p-{role}", role=role, teams=[team])
     verified_login(client, user)
-    problems = []
-    for path, capability in PARAMETER_PAGES:
-        response = client.get("/" + path)
-        if response.status_code >= 500:
-            problems.append(f"{path}: {response.status_code}")
-        elif capability and not user.can(capability) and response.status_code != 403:
-            problems.append(f"{path}: {response.status_code}, expected 403 without {capability}")
-        elif response.status_code == 200 and capability and user.can(capability):
-            problems.append(f"{path}: 200 for an id that exists nowhere")
-    assert not problems, problems
+    assert not (problems := _problems(client, user, PARAMETER_PAGES, refused_if_held=200)), problems
 
 
 def test_desk_pages_are_discovered():
