@@ -19,7 +19,17 @@ from willkommen.clients.visibility import Resource, visible
 from willkommen.core.paging import LeanPaginator
 from willkommen.core.replica import heavy_reads
 
-from . import communication, drafting, requesting, residence, selectors, services, transparency, workflow
+from . import (
+    communication,
+    drafting,
+    requesting,
+    residence,
+    selectors,
+    services,
+    transparency,
+    workflow,
+    workspace,
+)
 from .forms import (
     BulkReassignForm,
     DecisionForm,
@@ -71,6 +81,7 @@ def render_queue(request, *, default_scope=None):
     with heavy_reads():  # the count, the page's ids and its rows from the replica when there is one
         page = LeanPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     record_read(request, *page.object_list, purpose="work queue")
+    workspace.mark_unread(request.authority, page.object_list)
     return render(
         request,
         "cases/queue.html",
@@ -123,6 +134,8 @@ def detail(request, pk):
         "case": case,
         "new_access_code": request.session.pop(OPENED_KEY.format(pk=case.pk), None),  # shown once
         "timeline": selectors.full_timeline(case),
+        "days_left": workspace.days_left(case),
+        "checklist": workspace.checklist(request, case),
         "transitions": []
         if review_only
         else [t for t in services.available_transitions(case, request.user) if not t.needs_form],
@@ -409,6 +422,7 @@ def team(request):
         page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
         workload = list(selectors.workload(authority, team_ids))
     record_read(request, *page.object_list, purpose="team queue")
+    workspace.mark_unread(request.authority, page.object_list)
     return render(
         request,
         "cases/team.html",

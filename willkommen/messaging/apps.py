@@ -12,9 +12,10 @@ class MessagingConfig(AppConfig):
 
         from willkommen.letters import texts as letter_texts
 
-        from . import person_panels, texts
+        from . import case_panels, person_panels, texts
 
         person_panels.register()  # the last messages and "Write a message" on the person view (clients.person)
+        case_panels.register()  # the messages filed under a case on the case page (cases.case)
         letter_texts.register_source(texts.render)  # letters take their text blocks from the template store
         from willkommen.accounts import services as accounts
 

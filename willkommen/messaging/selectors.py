@@ -30,6 +30,19 @@ def unread_from_office(authority, person):
     ).count()
 
 
+def cases_with_unread_from_client(authority, case_ids):
+    """The ids among ``case_ids`` with a message from the client the office has not read yet (one query)."""
+    if not case_ids:
+        return set()
+    return set(
+        Message.objects.filter(
+            authority=authority, case_id__in=list(case_ids), direction=Direction.IN, read_at__isnull=True
+        )
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
 def recent_incoming(authority):
     return (
         Message.objects.filter(authority=authority, direction=Direction.IN, person__isnull=False)

@@ -120,6 +120,24 @@ def kern(field):
 
 
 @register.filter
+def language_names(codes):
+    """``{{ "de+ar"|language_names }}``: "Deutsch, Arabisch" – codes joined by "+" or "," by name."""
+    from willkommen.core.labels import language_name as name
+
+    parts = str(codes or "").replace("+", ",").split(",")
+    return ", ".join(str(name(code.strip())) for code in parts if code.strip())
+
+
+@register.filter
+def negate(value):
+    """``{{ -3|negate }}`` -> 3."""
+    try:
+        return -int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
 def language_name(code):
     """``{{ code|language_name }}``: "ar" -> "Arabisch" in the reader's language."""
     from willkommen.core.labels import language_name as name
