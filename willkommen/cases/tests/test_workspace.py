@@ -39,7 +39,9 @@ def test_the_deadline_shows_the_days_left_or_overdue(staff_client, case):
     assert "overdue" not in _page(staff_client, case, "en")  # the clock stands still: no count
 
 
-def test_the_checklist_shows_each_items_document_and_its_verification(authority, staff_client, case, person, caseworker):
+def test_the_checklist_shows_each_items_document_and_its_verification(
+    authority, staff_client, case, person, caseworker
+):
     from willkommen.efile.services import add_generated_document, verify_document
 
     passport = add_generated_document(
