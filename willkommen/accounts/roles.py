@@ -70,6 +70,7 @@ CAPABILITIES = {
         "contact.hours",  # consultation and phone hours of every team
         "accommodation.view",
         "rights.view",
+        "office.setup",  # the office sets itself up: offers, hours, closures, law changes, routing (desk pages)
     },
     Role.ADMINISTRATOR: {
         "desk",
@@ -82,6 +83,8 @@ CAPABILITIES = {
         "clients.merge",
         "messaging.templates",  # the texts clients receive automatically (template store)
         "integrations.manage",
+        "office.setup",
+        "office.staff",  # teams, staff and their roles
     },
     Role.PARTNER: {"partner.portal"},
     # Another system using the REST API: its capabilities come from the role its integration account
