@@ -40,7 +40,12 @@ class QueueFilterForm(forms.Form):
         ],
         widget=forms.Select(attrs={"class": "kern-form-input__select"}),
     )
-    q = forms.CharField(label=_("Case number or surname"), required=False, max_length=100, widget=TEXT)
+    q = forms.CharField(
+        label=_("Case number or surname"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "kern-form-input__input", "data-key": "s", "type": "search"}),
+    )
 
 
 class NoteForm(forms.Form):

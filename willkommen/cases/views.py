@@ -136,6 +136,7 @@ def detail(request, pk):
         "timeline": selectors.full_timeline(case),
         "days_left": workspace.days_left(case),
         "checklist": workspace.checklist(request, case),
+        "next_case": None if review_only else workspace.next_case(request, case),
         "transitions": []
         if review_only
         else [t for t in services.available_transitions(case, request.user) if not t.needs_form],

@@ -121,4 +121,6 @@ class ConfirmEntryForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Name or e-mail"), required=False, max_length=100, widget=forms.TextInput(attrs={"data-key": "s"})
+    )

@@ -122,3 +122,16 @@ def test_the_actions_are_grouped_and_the_workspace_has_two_columns(staff_client,
         assert heading in html
     assert html.index('class="case-main"') < html.index('class="case-aside"')
     assert html.index('id="case-checklist"') > html.index('class="case-aside"')
+
+
+def test_the_next_case_follows_the_queue_order_and_keys_are_offered(staff_client, open_a_case, caseworker, case):
+    from willkommen.cases.models import Case
+
+    later = open_a_case(answers={})
+    Case.objects.filter(pk=later.pk).update(assignee=caseworker, due_on=case.due_on + dt.timedelta(days=3))
+    html = _page(staff_client, case)
+    assert f'id="next-case" href="/desk/cases/{later.pk}/" data-key="n"' in html
+    assert 'data-key="q"' in html and "<kbd>N</kbd>" in html
+    assert 'id="next-case"' not in _page(staff_client, later)  # the last of the queue has no next case
+    queue = staff_client.get("/desk/cases/").content.decode()
+    assert 'data-key="s"' in queue and 'type="search"' in queue
