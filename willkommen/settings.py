@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_countries",  # country names in every language (nationalities), translated by the library
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

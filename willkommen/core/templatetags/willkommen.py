@@ -120,6 +120,16 @@ def kern(field):
 
 
 @register.filter
+def country_names(codes):
+    """``{{ person.nationalities|country_names }}``: ["SYR"] -> "Syrien" in the reader's language."""
+    from willkommen.core.labels import country_names as names
+
+    if isinstance(codes, str):
+        codes = [part for part in codes.replace(";", ",").split(",")]
+    return names(codes)
+
+
+@register.filter
 def language_names(codes):
     """``{{ "de+ar"|language_names }}``: "Deutsch, Arabisch" – codes joined by "+" or "," by name."""
     from willkommen.core.labels import language_name as name
