@@ -5,10 +5,12 @@ Every view and download is written to the audit log with its purpose.
 
 import datetime as dt
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
@@ -128,6 +130,30 @@ def content(request, pk):
     disposition = "attachment" if download else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{doc.pk}.{doc.original_name.rsplit(".", 1)[-1]}"'
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@desk_view("clients.view")
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def preview(request, pk):
+    """A PDF of the file shown inline in the document page's frame (same origin only), so staff read it
+    without leaving the file. Only PDFs (their type checked on upload); other files 404 here. The PDF runs
+    in the browser's PDF viewer, never as a page of this site (``nosniff``); every view is audited."""
+    doc = _document(request, pk)
+    if doc.content_type != "application/pdf":
+        raise Http404
+    try:
+        data = services.read_content(doc)
+    except storage.DamagedFile:
+        return _damaged(request)
+    except OSError:
+        raise Http404 from None
+    record_read(request, doc, purpose=PURPOSE, detail="inline preview")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{doc.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
