@@ -1,7 +1,7 @@
 """People at risk in shared accommodation (issue 19 item 4). A risk flag is a special category of personal
 data (Art. 9 GDPR): it is recorded only with its legal basis, seen only by those holding
 ``accommodation.risk`` (the accommodation role), and every read and change is audited. An open flag makes
-the bed proposals prefer a room nobody else lives in (``services._fit``); the reason never leaves this room."""
+the bed proposals prefer a room nobody else lives in (``allocation.fit``); the reason never leaves this room."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 
 from willkommen.audit.services import record
 
+from .errors import AccommodationError, same_authority
 from .models import RiskBasis, RiskCategory, RiskFlag
-from .services import AccommodationError, _same_authority
 
 
 def flag(authority, person, *, category, basis, note="", actor=None, request=None):
     """Record an open flag; the same category again while open is refused (it is there already)."""
-    _same_authority(authority, person)
+    same_authority(authority, person)
     if category not in RiskCategory.values or basis not in RiskBasis.values:
         raise ValueError("unknown category or basis")
     try:
@@ -45,7 +45,7 @@ def flag(authority, person, *, category, basis, note="", actor=None, request=Non
 
 def end(authority, risk_flag, *, actor=None, request=None):
     """The need has ended: the flag stays in the history, no longer steering the proposals."""
-    _same_authority(authority, risk_flag)
+    same_authority(authority, risk_flag)
     with transaction.atomic():
         updated = RiskFlag.objects.filter(authority=authority, pk=risk_flag.pk, ended_on__isnull=True).update(
             ended_on=timezone.localdate()

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import arrival_views, usage, views
+from . import arrival_views, isolation_views, place_views, usage, views
 
 urlpatterns = [
     path("desk/accommodation/", views.accommodation_list, name="list"),
     path("desk/accommodation/new/", views.accommodation_create, name="create"),
     path("desk/accommodation/<int:pk>/", views.accommodation_detail, name="detail"),
     path("desk/accommodation/<int:pk>/edit/", views.accommodation_edit, name="edit"),
-    path("desk/accommodation/<int:pk>/place/", views.place, name="place"),
+    path("desk/accommodation/<int:pk>/place/", place_views.place, name="place"),
     path("desk/accommodation/placement/<int:pk>/", views.placement_detail, name="placement"),
     path("desk/accommodation/placement/<int:pk>/move/", views.placement_move, name="move"),
     path("desk/accommodation/placement/<int:pk>/move-out/", views.placement_move_out, name="move_out"),
@@ -15,11 +15,11 @@ urlpatterns = [
     path("desk/accommodation/bed/<int:pk>/block/", views.bed_block, name="bed_block"),
     path("desk/accommodation/bed/<int:pk>/unblock/", views.bed_unblock, name="bed_unblock"),
     path("desk/accommodation/placement/<int:pk>/isolate/", views.placement_isolate, name="isolate"),
-    path("desk/accommodation/isolation/", views.isolation_overview, name="isolation"),
-    path("desk/accommodation/isolation/<int:pk>/", views.episode_detail, name="episode"),
-    path("desk/accommodation/isolation/<int:pk>/supplies/", views.episode_supplies, name="supplies"),
-    path("desk/accommodation/isolation/<int:pk>/extend/", views.episode_extend, name="extend"),
-    path("desk/accommodation/isolation/<int:pk>/end/", views.episode_end, name="end"),
+    path("desk/accommodation/isolation/", isolation_views.isolation_overview, name="isolation"),
+    path("desk/accommodation/isolation/<int:pk>/", isolation_views.episode_detail, name="episode"),
+    path("desk/accommodation/isolation/<int:pk>/supplies/", isolation_views.episode_supplies, name="supplies"),
+    path("desk/accommodation/isolation/<int:pk>/extend/", isolation_views.episode_extend, name="extend"),
+    path("desk/accommodation/isolation/<int:pk>/end/", isolation_views.episode_end, name="end"),
     path("desk/accommodation/<int:pk>/usage/", usage.usage, name="usage"),
     path("desk/accommodation/<int:pk>/usage/shared-rooms/", usage.add_shared_room, name="add_shared_room"),
     path("desk/accommodation/<int:pk>/usage/slots/", usage.add_slot, name="add_slot"),

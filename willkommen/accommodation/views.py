@@ -1,10 +1,12 @@
-"""Desk pages of the accommodation room: accommodations with their occupancy, residents, placing,
-moving and moving out. Every page that shows a client's data writes it to the audit log."""
+"""Desk pages of the accommodation room: accommodations with their occupancy, rooms and beds, residents, one
+stay with moving, moving out and starting isolation. Every page that shows a client's data writes it to the
+audit log. Elsewhere: placing a client (``place_views.py``), isolation and quarantine (``isolation_views.py``),
+usage times (``usage.py``), arrivals and risk flags (``arrival_views.py``); the POST pattern they share is
+``actions.act``."""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,28 +15,17 @@ from willkommen.audit.services import record_read
 from willkommen.core.forms import form_status
 
 from . import selectors, services
+from .actions import accommodation_or_404, act, posted
+from .errors import day
 from .forms import (
     AccommodationForm,
     BlockForm,
-    ExtendForm,
     IsolateForm,
     MoveForm,
     MoveOutForm,
-    PlaceForm,
     RoomForm,
-    SearchForm,
-    SuppliesForm,
 )
 from .risk_panel import risk_context
-
-SEARCH_LIMIT = 20
-
-
-def _accommodation(request, pk):
-    found = selectors.get_accommodation(request.authority, pk)
-    if found is None:
-        raise Http404
-    return found
 
 
 def _placement(request, pk):
@@ -42,11 +33,6 @@ def _placement(request, pk):
     if found is None:
         raise Http404
     return found
-
-
-def _posted(request):
-    """The submitted data for a form, also when it is empty (so an empty POST is refused, not ignored)."""
-    return request.POST if request.method == "POST" else None
 
 
 @desk_view("accommodation.view")
@@ -77,7 +63,7 @@ def _save(request, form, status_ok=200):
 
 @desk_view("accommodation.manage")
 def accommodation_create(request):
-    form = AccommodationForm(_posted(request))
+    form = AccommodationForm(posted(request))
     if request.method == "POST":
         form.instance.authority = request.authority
         saved = _save(request, form)
@@ -89,8 +75,8 @@ def accommodation_create(request):
 
 @desk_view("accommodation.manage")
 def accommodation_edit(request, pk):
-    accommodation = _accommodation(request, pk)
-    form = AccommodationForm(_posted(request), instance=accommodation)
+    accommodation = accommodation_or_404(request, pk)
+    form = AccommodationForm(posted(request), instance=accommodation)
     if request.method == "POST":
         saved = _save(request, form)
         if saved is not None:
@@ -135,32 +121,21 @@ def _detail_page(request, accommodation, *, room_form=None, status=200):
 
 @desk_view("accommodation.view")
 def accommodation_detail(request, pk):
-    return _detail_page(request, _accommodation(request, pk))
+    return _detail_page(request, accommodation_or_404(request, pk))
 
 
 @desk_view("accommodation.manage")
 @require_POST
 def add_room(request, pk):
-    accommodation = _accommodation(request, pk)
-    form = RoomForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, accommodation, room_form=form, status=400)
-    try:
-        services.add_room(
-            request.authority,
-            accommodation,
-            floor=form.cleaned_data["floor"],
-            name=form.cleaned_data["name"],
-            beds=form.cleaned_data["beds"],
-            kind=form.cleaned_data["kind"],
-            rule=form.cleaned_data["rule"],
-            actor=request.user,
-        )
-    except services.AccommodationError as error:
-        form.add_error("name", error.message)
-        return _detail_page(request, accommodation, room_form=form, status=409)
-    messages.success(request, _("The room was added."))
-    return redirect("accommodation:detail", pk=accommodation.pk)
+    accommodation = accommodation_or_404(request, pk)
+    return act(
+        request,
+        RoomForm(request.POST),
+        page=lambda form, status: _detail_page(request, accommodation, room_form=form, status=status),
+        run=lambda data: services.add_room(request.authority, accommodation, **data, actor=request.user),
+        done=lambda _room: (_("The room was added."), redirect("accommodation:detail", pk=accommodation.pk)),
+        field="name",
+    )
 
 
 def _bed(request, pk):
@@ -194,90 +169,6 @@ def bed_unblock(request, pk):
     services.unblock_bed(request.authority, bed, actor=request.user)
     messages.success(request, _("The bed is free to use again."))
     return redirect("accommodation:detail", pk=bed.accommodation_id)
-
-
-@desk_view("accommodation.manage")
-def place(request, pk):
-    from willkommen.clients.selectors import persons, search
-
-    accommodation = _accommodation(request, pk)
-    search_form = SearchForm(request.GET or None)
-    query = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
-    found = []
-    if query:
-        found = list(search(request.authority, query).order_by("family_name", "given_names", "pk")[:SEARCH_LIMIT])
-        record_read(request, *found, action="search", purpose="accommodation: find a client to place", detail=query)
-        current = selectors.open_placements_by_person(request.authority, [f.pk for f in found])
-        for person in found:
-            person.current_placement = current.get(person.pk)
-
-    initial = {}
-    chosen = None
-    if request.method == "GET" and request.GET.get("person", "").isdigit():
-        chosen = persons(request.authority).filter(pk=int(request.GET["person"])).first()
-        if chosen is not None:
-            initial["person"] = chosen.pk
-            record_read(request, chosen, purpose="accommodation: client chosen for placing")
-    form = PlaceForm(_posted(request), initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        person = None
-        if form.is_valid():
-            person = persons(request.authority).filter(pk=form.cleaned_data["person"]).first()
-            if person is None:
-                form.add_error("person", _("No client with this number."))
-        members = []
-        if person is not None and form.is_valid():
-            wanted = [pk for pk in form.cleaned_data["household"] if pk != person.pk]
-            members = list(persons(request.authority).filter(pk__in=wanted))
-            if len(members) != len(wanted):
-                form.add_error("household", _("No client with this number."))
-        if person is not None and form.is_valid():
-            try:
-                if members:
-                    services.place_household(
-                        request.authority,
-                        [person, *members],
-                        accommodation,
-                        moved_in=form.cleaned_data["moved_in"],
-                        placed_by=request.user,
-                        request=request,
-                    )
-                else:
-                    services.place(
-                        request.authority,
-                        person,
-                        accommodation,
-                        moved_in=form.cleaned_data["moved_in"],
-                        unit=form.cleaned_data["unit"],
-                        placed_by=request.user,
-                        request=request,
-                    )
-            except services.AccommodationError as error:
-                form.add_error(None, error.message)
-                status = 409
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s now lives in %(accommodation)s.")
-                    % {"name": person.full_name, "accommodation": accommodation.name},
-                )
-                return redirect("accommodation:detail", pk=accommodation.pk)
-    return render(
-        request,
-        "accommodation/place.html",
-        {
-            "accommodation": accommodation,
-            "occupied": selectors.occupancy(request.authority, accommodation),
-            "form": form,
-            "search_form": search_form,
-            "query": query,
-            "found": found,
-            "chosen": chosen,
-        },
-        status=status,
-    )
 
 
 def _placement_page(
@@ -319,55 +210,51 @@ def placement_detail(request, pk):
 @require_POST
 def placement_move(request, pk):
     placement = _placement(request, pk)
-    form = MoveForm(request.POST, authority=request.authority)
-    if not form.is_valid():
-        return _placement_page(request, placement, move_form=form, status=400)
-    try:
-        new = services.move(
+
+    def run(data):
+        return services.move(
             request.authority,
             placement,
-            form.cleaned_data["accommodation"],
-            on=form.cleaned_data["moved_on"],
-            unit=form.cleaned_data["unit"],
+            data["accommodation"],
+            on=data["moved_on"],
+            unit=data["unit"],
             placed_by=request.user,
             request=request,
         )
-    except services.AccommodationError as error:
-        form.add_error(None, error.message)
-        return _placement_page(request, placement, move_form=form, status=409)
-    messages.success(
+
+    def done(new):
+        message = _("%(name)s now lives in %(accommodation)s.") % {
+            "name": new.person.full_name,
+            "accommodation": new.accommodation.name,
+        }
+        return message, redirect("accommodation:placement", pk=new.pk)
+
+    return act(
         request,
-        _("%(name)s now lives in %(accommodation)s.")
-        % {"name": new.person.full_name, "accommodation": new.accommodation.name},
+        MoveForm(request.POST, authority=request.authority),
+        page=lambda form, status: _placement_page(request, placement, move_form=form, status=status),
+        run=run,
+        done=done,
     )
-    return redirect("accommodation:placement", pk=new.pk)
 
 
 @desk_view("accommodation.manage")
 @require_POST
 def placement_move_out(request, pk):
     placement = _placement(request, pk)
-    form = MoveOutForm(request.POST)
-    if not form.is_valid():
-        return _placement_page(request, placement, move_out_form=form, status=400)
-    try:
-        services.move_out(
-            request.authority,
-            placement,
-            on=form.cleaned_data["moved_out"],
-            to=form.cleaned_data["to"],
-            actor=request.user,
-            request=request,
-        )
-    except services.AccommodationError as error:
-        form.add_error(None, error.message)
-        return _placement_page(request, placement, move_out_form=form, status=409)
-    messages.success(
+    message = _("%(name)s moved out of %(accommodation)s.") % {
+        "name": placement.person.full_name,
+        "accommodation": placement.accommodation.name,
+    }
+    return act(
         request,
-        _("%(name)s moved out of %(accommodation)s.")
-        % {"name": placement.person.full_name, "accommodation": placement.accommodation.name},
+        MoveOutForm(request.POST),
+        page=lambda form, status: _placement_page(request, placement, move_out_form=form, status=status),
+        run=lambda data: services.move_out(
+            request.authority, placement, on=data["moved_out"], to=data["to"], actor=request.user, request=request
+        ),
+        done=lambda _stay: (message, redirect("accommodation:detail", pk=placement.accommodation_id)),
     )
-    return redirect("accommodation:detail", pk=placement.accommodation_id)
 
 
 # --- isolation and quarantine -------------------------------------------------------------------------
@@ -400,110 +287,6 @@ def placement_isolate(request, pk):
     messages.success(
         request,
         _("%(name)s is now on bed %(bed)s until %(end)s.")
-        % {"name": placement.person.full_name, "bed": str(episode.bed), "end": services._day(episode.planned_end)},
+        % {"name": placement.person.full_name, "bed": str(episode.bed), "end": day(episode.planned_end)},
     )
-    return redirect("accommodation:episode", pk=episode.pk)
-
-
-@desk_view("accommodation.view")
-def isolation_overview(request):
-    """Who is isolated or quarantined where and until when, the soonest end first."""
-    episodes = list(selectors.active_episodes(request.authority))
-    record_read(request, *episodes, purpose="accommodation: isolation overview")
-    return render(request, "accommodation/isolation.html", {"episodes": episodes, "today": timezone.localdate()})
-
-
-def _episode(request, pk):
-    found = selectors.get_episode(request.authority, pk)
-    if found is None:
-        raise Http404
-    return found
-
-
-def _episode_page(request, episode, *, supplies_form=None, extend_form=None, status=200):
-    record_read(request, episode, purpose="accommodation: isolation or quarantine")
-    today = timezone.localdate()
-    checks = list(selectors.supply_checks(request.authority, episode))
-    todays = next((c for c in checks if c.day == today), None)
-    initial = (
-        {"meals": todays.meals, "medicine": todays.medicine, "contact": todays.contact, "note": todays.note}
-        if todays
-        else None
-    )
-    active = selectors.is_active(episode, today)
-    return render(
-        request,
-        "accommodation/episode.html",
-        {
-            "episode": episode,
-            "person": episode.person,
-            "active": active,
-            "checks": checks,
-            "todays": todays,
-            "can_manage": request.user.can("accommodation.manage") and active,
-            "supplies_form": supplies_form or SuppliesForm(initial=initial),
-            "extend_form": extend_form or ExtendForm(initial={"planned_end": episode.planned_end}),
-        },
-        status=status,
-    )
-
-
-@desk_view("accommodation.view")
-def episode_detail(request, pk):
-    return _episode_page(request, _episode(request, pk))
-
-
-@desk_view("accommodation.manage")
-@require_POST
-def episode_supplies(request, pk):
-    episode = _episode(request, pk)
-    form = SuppliesForm(request.POST)
-    if not form.is_valid():
-        return _episode_page(request, episode, supplies_form=form, status=400)
-    try:
-        services.record_supplies(request.authority, episode, actor=request.user, request=request, **form.cleaned_data)
-    except services.AccommodationError as error:
-        form.add_error(None, error.message)
-        return _episode_page(request, episode, supplies_form=form, status=409)
-    messages.success(request, _("Today's supplies are recorded."))
-    return redirect("accommodation:episode", pk=episode.pk)
-
-
-@desk_view("accommodation.manage")
-@require_POST
-def episode_extend(request, pk):
-    episode = _episode(request, pk)
-    form = ExtendForm(request.POST)
-    if not form.is_valid():
-        return _episode_page(request, episode, extend_form=form, status=400)
-    try:
-        services.extend_episode(
-            request.authority,
-            episode,
-            planned_end=form.cleaned_data["planned_end"],
-            actor=request.user,
-            request=request,
-        )
-    except services.AccommodationError as error:
-        form.add_error(None, error.message)
-        return _episode_page(request, episode, extend_form=form, status=409)
-    messages.success(request, _("The planned end was changed."))
-    return redirect("accommodation:episode", pk=episode.pk)
-
-
-@desk_view("accommodation.manage")
-@require_POST
-def episode_end(request, pk):
-    episode = _episode(request, pk)
-    try:
-        ended = services.end_episode(request.authority, episode, actor=request.user, request=request)
-    except services.AccommodationError as error:
-        messages.info(request, error.message)  # ended already (a second click, or the job): nothing to do
-        return redirect("accommodation:episode", pk=episode.pk)
-    if ended.moved_back:
-        messages.success(request, _("The episode has ended; the resident is back on a normal bed."))
-    else:
-        messages.warning(
-            request, _("The episode has ended, but no normal bed is free: the resident stays on this bed.")
-        )
     return redirect("accommodation:episode", pk=episode.pk)

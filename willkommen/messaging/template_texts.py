@@ -34,6 +34,7 @@ GROUPS = {
     "messaging": _("Messages"),
     "letters": _("Letters (PDF)"),
     "rights": _("Residence rights"),
+    "accommodation": _("Accommodation"),
 }
 
 PLACEHOLDER_HELP = {
@@ -74,6 +75,7 @@ PLACEHOLDER_HELP = {
     "interim_days": _("days until the interim answer (left out when none)"),
     "rule": _("the legal basis of the residence right"),
     "explanation": _("the rule explained for clients, in their language"),
+    "accommodation": _("the name of the accommodation"),
 }
 
 
@@ -265,6 +267,14 @@ DEFINITIONS = [
         ("anliegen",),
         optional=("position",),
     ),
+    # accommodation
+    Definition(
+        "accommodation_usage_times",
+        "accommodation",
+        _("New usage times of the shared rooms"),
+        ("name", "accommodation", "authority"),
+        ("accommodation",),
+    ),
     # ServicePoint
     Definition(
         "dropoff_receipt",
@@ -398,5 +408,6 @@ SAMPLE_CONTEXT = {
     "days": 90,
     "interim_days": 14,
     "rule": "§ 25b AufenthG",
+    "accommodation": "GU Am Fuchsbau",
     "explanation": "Wer geduldet ist und seit 6 Jahren in Deutschland lebt, kann eine Aufenthaltserlaubnis bekommen.",
 }
