@@ -201,6 +201,26 @@ def _record_declared_title(application, person, case):
     )
 
 
+def _file_uploads(app, person, case):
+    """The application's uploads become documents of the person's e-file, on the new case."""
+    for upload in app.uploads.all():
+        document = efile_services.register_stored_file(
+            app.authority,
+            person,
+            storage_name=upload.storage_name,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            scan_status=upload.scan_status,
+            text=upload.text,
+            document_type=upload.document_type,
+            case=case,
+        )
+        upload.document = document
+        upload.save(update_fields=["document"])
+
+
 def submit(application, *, idempotency_key, status_url=""):
     """Turn a draft into a case, exactly once: one transaction, the application row locked, and the
     idempotency key on the case. Repeats return the same case and the same access code."""
@@ -239,22 +259,7 @@ def submit(application, *, idempotency_key, status_url=""):
         if code is None:  # cannot happen with keys namespaced by application; never hand out another case
             raise SubmitRefused([_("This request was already used for another application.")])
         _record_declared_title(app, person, case)
-        for upload in app.uploads.all():
-            document = efile_services.register_stored_file(
-                authority,
-                person,
-                storage_name=upload.storage_name,
-                original_name=upload.original_name,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha256=upload.sha256,
-                scan_status=upload.scan_status,
-                text=upload.text,
-                document_type=upload.document_type,
-                case=case,
-            )
-            upload.document = document
-            upload.save(update_fields=["document"])
+        _file_uploads(app, person, case)
         app.status = ApplicationStatus.SUBMITTED
         app.case = case
         app.person = person

@@ -1,18 +1,27 @@
 """The booking's documents: the calendar file and the PDF with the QR code. Rendered when first downloaded
 (never ahead of the mail that links to them) and kept in the cache, keyed by what they show, so a second
-download, or one after the booking changed, costs a cache read or exactly one rendering."""
+download, or one after the booking changed, costs a cache read or exactly one rendering.
+
+Their words come from messaging's template store (keys in :data:`TEXTS`), like the booking's mails; the
+cache key carries the texts' fingerprint, so an administrator's edit shows in the next download. Only the
+labels of the PDF's table stay in the translation catalogue."""
 
 import hashlib
 import io
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .identity import in_language, qr_payload
-from .notifications import anliegen_title, checklist_for
+from willkommen.messaging.services import render_text, text_fingerprint
+
+from .identity import qr_payload
+from .notifications import anliegen_title, booking_values, checklist_for, checklists
 
 CACHE_SECONDS = 7 * 24 * 3600
+TEXTS = {
+    "ics": ["booking_calendar_description"],
+    "pdf": ["booking_pdf_intro", "booking_pdf_at_the_appointment", "booking_pdf_bring"],
+}
 
 
 def _cached(kind, booking, render):
@@ -29,6 +38,7 @@ def _cached(kind, booking, render):
             booking.language,
             booking.family_name,
             booking.given_names,
+            text_fingerprint(booking.authority, TEXTS[kind], booking.language),
         )
     )
     key = f"appointments:{kind}:{booking.pk}:{hashlib.sha256(shown.encode()).hexdigest()[:20]}"
@@ -52,8 +62,8 @@ def pdf(booking):
 def _render_ics(booking):
     from icalendar import Calendar, Event
 
-    with in_language(booking):
-        description = _("Booking reference: %(reference)s") % {"reference": booking.reference}
+    values = booking_values(booking, **checklists(booking))
+    description = render_text(booking.authority, "booking_calendar_description", booking.language, values).body
     cal = Calendar()
     cal.add("prodid", "-//Willkommen//appointments//DE")
     cal.add("version", "2.0")
@@ -96,6 +106,7 @@ def _render_pdf(booking):
             "title": anliegen_title(booking),
             "qr_svg": qr_svg(booking),
             "checklist": checklist_for(booking),
+            "text_values": booking_values(booking),
         },
         language=booking.language,
     )

@@ -26,28 +26,12 @@ def appointment_figures(authority, start, end, *, location=None, today=None):
     where = {"authority": authority, "starts_at__gte": since, "starts_at__lt": until}
     if location is not None:
         where["location"] = location
-    places = Slot.objects.filter(withdrawn=False, **where).aggregate(
-        public=Sum("public_places", default=0),
-        invitation=Sum("invitation_places", default=0),
-        urgent=Sum("urgent_places", default=0),
-    )
     bookings = Booking.objects.filter(**where)
     counts = {
         (r["channel"], r["status"]): r["n"]
         for r in bookings.order_by().values("channel", "status").annotate(n=Count("pk"))
     }
-    channels = []
-    for channel in Channel.values:
-        taken = sum(n for (c, s), n in counts.items() if c == channel and s in TAKEN)
-        offered = places[channel]
-        channels.append(
-            {
-                "channel": channel,
-                "places": offered,
-                "taken": taken,
-                "utilisation": (taken / offered) if offered else None,
-            }
-        )
+    channels = _channels(Slot.objects.filter(withdrawn=False, **where), counts)
 
     def total(statuses):
         return sum(n for (_c, s), n in counts.items() if s in statuses)
@@ -62,13 +46,6 @@ def appointment_figures(authority, start, end, *, location=None, today=None):
         unit=86400,
         group="anliegen_id",
     )
-    free = FreeDay.objects.filter(authority=authority, day__gte=today, places__gt=0)
-    if location is not None:
-        free = free.filter(location=location)
-    next_free = {
-        r["anliegen_id"]: (r["first"] - today).days
-        for r in free.order_by().values("anliegen_id").annotate(first=Min("day"))
-    }
     return {
         "channels": channels,
         "booked": booked,
@@ -79,7 +56,40 @@ def appointment_figures(authority, start, end, *, location=None, today=None):
         "cancel_rate": (cancelled / booked) if booked else None,
         "urgent_used": next(c["utilisation"] for c in channels if c["channel"] == Channel.URGENT),
         "lead": lead,
-        "next_free": next_free,
+        "next_free": _next_free(authority, location, today),
+    }
+
+
+def _channels(slots, counts):
+    """Per channel: places offered, places taken (``counts``: {(channel, status): bookings}) and utilisation."""
+    places = slots.aggregate(
+        public=Sum("public_places", default=0),
+        invitation=Sum("invitation_places", default=0),
+        urgent=Sum("urgent_places", default=0),
+    )
+    channels = []
+    for channel in Channel.values:
+        taken = sum(n for (c, s), n in counts.items() if c == channel and s in TAKEN)
+        offered = places[channel]
+        channels.append(
+            {
+                "channel": channel,
+                "places": offered,
+                "taken": taken,
+                "utilisation": (taken / offered) if offered else None,
+            }
+        )
+    return channels
+
+
+def _next_free(authority, location, today):
+    """Per Anliegen: days from ``today`` to the next day with a free public place."""
+    free = FreeDay.objects.filter(authority=authority, day__gte=today, places__gt=0)
+    if location is not None:
+        free = free.filter(location=location)
+    return {
+        r["anliegen_id"]: (r["first"] - today).days
+        for r in free.order_by().values("anliegen_id").annotate(first=Min("day"))
     }
 
 

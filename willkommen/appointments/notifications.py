@@ -55,7 +55,13 @@ def _checklist(booking, required):
     return items
 
 
-def _values(booking, **more):
+def checklists(booking):
+    """The placeholders ``checklist`` and ``checklist_optional``: what to bring, and what if available."""
+    return {"checklist": _checklist(booking, True), "checklist_optional": _checklist(booking, False)}
+
+
+def booking_values(booking, **more):
+    """The placeholder values of a booking's texts (the messages and the documents)."""
     local = timezone.localtime(booking.starts_at)
     return {
         "name": f"{booking.given_names} {booking.family_name}".strip(),
@@ -83,7 +89,7 @@ def _send(booking, key, values):
 
 def send_confirm_request(booking_id, token):
     booking = _booking(booking_id)
-    values = _values(
+    values = booking_values(
         booking,
         confirm_url=booking_link(booking, token, "confirm"),
         cancel_url=booking_link(booking, token, "cancel"),
@@ -101,9 +107,7 @@ def send_confirmation(booking_id, token=None):
             "cancel_url": booking_link(booking, token, "cancel"),
             "move_url": booking_link(booking, token, "move"),
         }
-    values = _values(
-        booking, checklist=_checklist(booking, True), checklist_optional=_checklist(booking, False), **links
-    )
+    values = booking_values(booking, **checklists(booking), **links)
     return _send(booking, "booking_confirmation", values)
 
 
@@ -112,19 +116,21 @@ def send_reminder(booking_id):
     return _send(
         booking,
         "reminder",
-        _values(booking, checklist=_checklist(booking, True), checklist_optional=_checklist(booking, False)),
+        booking_values(booking, **checklists(booking)),
     )
 
 
 def send_cancelled(booking_id, reason="", by_office=False):
     booking = _booking(booking_id)
     key = "booking_cancelled_by_office" if by_office else "booking_cancelled"
-    return _send(booking, key, _values(booking, reason=reason))
+    return _send(booking, key, booking_values(booking, reason=reason))
 
 
 def send_moved(booking_id, reason="", by_office=False):
     booking = _booking(booking_id)
-    return _send(booking, "booking_moved_by_office" if by_office else "booking_moved", _values(booking, reason=reason))
+    return _send(
+        booking, "booking_moved_by_office" if by_office else "booking_moved", booking_values(booking, reason=reason)
+    )
 
 
 def send_invitation(invitation_id, token, portal_url):

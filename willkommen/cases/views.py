@@ -273,12 +273,23 @@ def request_documents(request, pk):
     return render(request, "cases/request_documents.html", context, status=status)
 
 
-@desk_view("cases.work")
-def decision(request, pk):
-    case = _case(request, pk)
-    if case.status not in (workflow.Status.IN_REVIEW, workflow.Status.DECISION_DRAFTED):
-        return _error(request, _("A decision can only be drafted while the case is in review."), status=409)
-    current = services.current_decision(case)
+DECISION_FIELDS = (
+    "outcome",
+    "legal_basis",
+    "valid_from",
+    "valid_to",
+    "shorter_validity_reason",
+    "conditions",
+    "reasoning",
+    "plain_explanation",
+    "ends_stay",
+    "sponsor_title_expires_on",
+)
+
+
+def _decision_initial(case, current):
+    """The form's start: the current draft, else the Anliegen's legal basis and the proposed validity;
+    also the proposed end of validity."""
     start, end = services.proposed_validity(
         case,
         legal_basis=current.legal_basis if current else None,
@@ -292,23 +303,17 @@ def decision(request, pk):
         "discretionary": case.discretionary,
     }
     if current is not None:
-        initial.update(
-            {
-                f: getattr(current, f)
-                for f in (
-                    "outcome",
-                    "legal_basis",
-                    "valid_from",
-                    "valid_to",
-                    "shorter_validity_reason",
-                    "conditions",
-                    "reasoning",
-                    "plain_explanation",
-                    "ends_stay",
-                    "sponsor_title_expires_on",
-                )
-            }
-        )
+        initial.update({f: getattr(current, f) for f in DECISION_FIELDS})
+    return initial, end
+
+
+@desk_view("cases.work")
+def decision(request, pk):
+    case = _case(request, pk)
+    if case.status not in (workflow.Status.IN_REVIEW, workflow.Status.DECISION_DRAFTED):
+        return _error(request, _("A decision can only be drafted while the case is in review."), status=409)
+    current = services.current_decision(case)
+    initial, end = _decision_initial(case, current)
     form = DecisionForm(request.POST or None, initial=initial, sponsor=case.anliegen.not_beyond_sponsor)
     reasons = services.approval_reasons(case, current.legal_basis if current else case.anliegen.legal_basis)
     context = {
@@ -318,25 +323,30 @@ def decision(request, pk):
         "approval_reasons": services.reasons_in_words(reasons),
     }
     if request.method == "POST":
-        if form.is_valid():
-            fields = dict(form.cleaned_data)
-            discretionary = fields.pop("discretionary")
-            try:
-                with transaction.atomic():  # the draft and what other rooms record with it (cases/drafting.py)
-                    if discretionary != case.discretionary:  # takes effect with this draft (no stale state)
-                        services.set_flags(case, request.user, discretionary=discretionary)
-                    drafted = services.draft_decision(case, request.user, **fields)
-                    drafting.drafted(request, case, drafted)
-            except CaseError as exc:
-                case.refresh_from_db()
-                form.add_error(None, exc.message)
-                for error in exc.errors:
-                    form.add_error(None, error)
-            else:
-                messages.success(request, _("The decision draft was saved."))
-                return _back(pk)
+        if form.is_valid() and _save_draft(request, case, form):
+            messages.success(request, _("The decision draft was saved."))
+            return _back(pk)
         return render(request, "cases/decision.html", context, status=400)
     return render(request, "cases/decision.html", context)
+
+
+def _save_draft(request, case, form):
+    """Store the valid form as the decision draft (True), or put the refusal's reasons on the form (False)."""
+    fields = dict(form.cleaned_data)
+    discretionary = fields.pop("discretionary")
+    try:
+        with transaction.atomic():  # the draft and what other rooms record with it (cases/drafting.py)
+            if discretionary != case.discretionary:  # takes effect with this draft (no stale state)
+                services.set_flags(case, request.user, discretionary=discretionary)
+            drafted = services.draft_decision(case, request.user, **fields)
+            drafting.drafted(request, case, drafted)
+    except CaseError as exc:
+        case.refresh_from_db()
+        form.add_error(None, exc.message)
+        for error in exc.errors:
+            form.add_error(None, error)
+        return False
+    return True
 
 
 @desk_view("cases.approve")
@@ -480,12 +490,9 @@ def _questions(anliegen, answers=None):
 def open_new(request):
     """Open a case at the desk: find the person, then Anliegen, way in, arrival date and declared title.
     The form's one-time key makes a double click open one case."""
-    import uuid
-
     from willkommen.clients.visibility import visible_persons
 
-    from . import intake
-    from .forms import OpenCaseForm, PersonSearchForm
+    from .forms import PersonSearchForm
 
     persons = visible_persons(request.user, request.authority, Resource.PERSON)
     raw_person = request.POST.get("person") if request.method == "POST" else request.GET.get("person")
@@ -502,26 +509,49 @@ def open_new(request):
     if search_form.is_bound:
         if not search_form.is_valid():
             return _open_page(request, None, None, [], search_form, status=400)
-        from willkommen.clients.selectors import search as search_persons
-
-        q, born = search_form.cleaned_data["q"], search_form.cleaned_data["born"]
-        if q or born:
-            qs = persons.filter(pk__in=search_persons(request.authority, q).values("pk"))
-            if born:
-                qs = qs.filter(date_of_birth=born)
-            people = list(qs.order_by("family_name", "given_names", "pk")[:50])
-            record_read(request, *people, action="search", purpose="open a case: person search", detail=q)
+        people = _people_found(request, persons, search_form.cleaned_data)
     if person is None:
         return _open_page(request, None, None, people, search_form)
-
     record_read(request, person, purpose="open a case")
     if request.method != "POST":
-        initial = {"person": person.pk, "idempotency_key": uuid.uuid4()}
-        initial.update({key: request.GET[key] for key in PREFILL if request.GET.get(key)})
-        form = OpenCaseForm(authority=request.authority, initial=initial)
-        anliegen = _question_anliegen(request, request.GET.get("anliegen"))
-        return _open_page(request, form, person, [], search_form, questions=_questions(anliegen), anliegen=anliegen)
+        return _open_form(request, person, search_form)
+    return _open_submitted(request, person, search_form)
+
+
+def _people_found(request, persons, data):
+    """The visible persons matching the desk's search (name or number, and date of birth), at most 50."""
+    from willkommen.clients.selectors import search as search_persons
+
+    q, born = data["q"], data["born"]
+    if not (q or born):
+        return []
+    qs = persons.filter(pk__in=search_persons(request.authority, q).values("pk"))
+    if born:
+        qs = qs.filter(date_of_birth=born)
+    people = list(qs.order_by("family_name", "given_names", "pk")[:50])
+    record_read(request, *people, action="search", purpose="open a case: person search", detail=q)
+    return people
+
+
+def _open_form(request, person, search_form):
+    """The empty form for ``person``, prefilled from the query, with a fresh one-time key."""
+    import uuid
+
+    from .forms import OpenCaseForm
+
+    initial = {"person": person.pk, "idempotency_key": uuid.uuid4()}
+    initial.update({key: request.GET[key] for key in PREFILL if request.GET.get(key)})
+    form = OpenCaseForm(authority=request.authority, initial=initial)
+    anliegen = _question_anliegen(request, request.GET.get("anliegen"))
+    return _open_page(request, form, person, [], search_form, questions=_questions(anliegen), anliegen=anliegen)
+
+
+def _open_submitted(request, person, search_form):
+    """The sent form: open the case (or show what is wrong, 400, nothing opened)."""
     from willkommen.catalogue.checklist import InvalidAnswers, parse_answers
+
+    from . import intake
+    from .forms import OpenCaseForm
 
     form = OpenCaseForm(request.POST, authority=request.authority)
     anliegen = _question_anliegen(request, request.POST.get("anliegen"))
@@ -532,30 +562,41 @@ def open_new(request):
     data = form.cleaned_data
     try:
         answers = parse_answers(data["anliegen"].questions.all(), raw_answers)
+        case, code = _open_case(request, person, data, answers)
     except InvalidAnswers as exc:
         for error in exc.errors:
             form.add_error(None, error)
         return _open_page(request, form, person, [], search_form, status=400, **page)
-    try:
-        case, code = intake.open_at_desk(
-            request.authority,
-            request.user,
-            person=person,
-            anliegen=data["anliegen"],
-            source=data["source"],
-            received_on=data["received_on"],
-            title_kind=data["title_kind"],
-            title_valid_to=data["title_valid_to"],
-            answers=answers,
-            origin=data["origin"],
-            idempotency_key=str(data["idempotency_key"]),
-        )
     except intake.IntakeRefused as exc:
         form.add_error(None, str(exc))
         return _open_page(request, form, person, [], search_form, status=400, **page)
     except ValidationError as exc:
         form.add_error(None, exc)
         return _open_page(request, form, person, [], search_form, status=400, **page)
+    return _opened(request, case, code)
+
+
+def _open_case(request, person, data, answers):
+    from . import intake
+
+    return intake.open_at_desk(
+        request.authority,
+        request.user,
+        person=person,
+        anliegen=data["anliegen"],
+        source=data["source"],
+        received_on=data["received_on"],
+        title_kind=data["title_kind"],
+        title_valid_to=data["title_valid_to"],
+        answers=answers,
+        origin=data["origin"],
+        idempotency_key=str(data["idempotency_key"]),
+    )
+
+
+def _opened(request, case, code):
+    """After opening (or finding the case a double click opened): the case page, or the access code page
+    for a caseworker who may open cases but not see this one."""
     if code:
         request.session[OPENED_KEY.format(pk=case.pk)] = code
         messages.success(

@@ -78,9 +78,7 @@ def _anliegen_fields(data, order):
 
 @transaction.atomic
 def load(authority):
-    languages = demo_data.LANGUAGES
     specs = {data["slug"]: (order * 10, data) for order, data in enumerate(demo_data.ANLIEGEN, start=1)}
-
     anliegen = _sync(
         Anliegen,
         authority,
@@ -90,11 +88,16 @@ def load(authority):
     )
     anliegen = {key[0]: row for key, row in anliegen.items()}
     by_id = {a.pk: a for a in anliegen.values()}
+    _load_anliegen_texts(authority, specs, anliegen, by_id)
+    _load_questions(authority, specs, anliegen, by_id)
+    _load_checklist(authority, specs, anliegen, by_id)
+    return anliegen
 
-    # Texts of the Anliegen
+
+def _load_anliegen_texts(authority, specs, anliegen, by_id):
     wanted = {}
     for slug, (_order, data) in specs.items():
-        for lang in languages:
+        for lang in demo_data.LANGUAGES:
             wanted[(anliegen[slug], lang, 1)] = {
                 "title": data["title"][lang],
                 "summary": data["summary"][lang],
@@ -106,7 +109,9 @@ def load(authority):
     }
     _sync(AnliegenText, authority, existing, wanted, ["anliegen", "language", "version"])
 
-    # Questions and their texts
+
+def _load_questions(authority, specs, anliegen, by_id):
+    """The questions of each Anliegen, then their texts in every language."""
     wanted = {}
     for slug, (_order, data) in specs.items():
         for q_order, key in enumerate(data["questions"], start=1):
@@ -125,7 +130,7 @@ def load(authority):
         if (a, key) not in wanted and a.slug in specs and key in specs[a.slug][1]["questions"]:
             spec = demo_data.QUESTIONS[key]
             labels = spec.get("labels", {})
-            for lang in languages:
+            for lang in demo_data.LANGUAGES:
                 wanted[(question, lang, 1)] = {
                     "text": spec["text"][lang],
                     "help_text": spec.get("help", {}).get(lang, ""),
@@ -139,7 +144,9 @@ def load(authority):
     }
     _sync(QuestionText, authority, existing, wanted, ["question", "language", "version"])
 
-    # Checklist items and their texts
+
+def _load_checklist(authority, specs, anliegen, by_id):
+    """The checklist items of each Anliegen, then their texts in every language."""
     wanted, documents = {}, {}
     for slug, (_order, data) in specs.items():
         for i_order, (key, doc_key, condition, required) in enumerate(item_keys(data["items"]), start=1):
@@ -161,7 +168,7 @@ def load(authority):
         if doc_key is None:
             continue
         _type, titles, _explanations = demo_data.DOCUMENTS[doc_key]
-        for lang in languages:
+        for lang in demo_data.LANGUAGES:
             wanted[(item, lang, 1)] = {
                 "title": titles[lang],
                 "explanation": demo_data.explanation(doc_key, lang),
@@ -173,4 +180,3 @@ def load(authority):
         for t in ChecklistItemText.objects.filter(authority=authority, item__in=i_by_id, version=1)
     }
     _sync(ChecklistItemText, authority, existing, wanted, ["item", "language", "version"])
-    return anliegen

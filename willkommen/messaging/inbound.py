@@ -128,9 +128,9 @@ def is_automatic(mail, sender):
     )
 
 
-def handle_incoming(authority, raw, *, envelope_from=""):
-    """Store, match and acknowledge one incoming mail for ``authority``. Returns the stored message."""
-    flags = []
+def _parse(authority, raw):
+    """(mail, message_id, sender, subject, text, content_language, flags) of a raw mail; a mail that cannot
+    be parsed is still kept for a human (``mail`` None, flagged "unparseable")."""
     try:
         mail = email.message_from_bytes(raw, policy=email.policy.default)
         message_id = channels.clean_header(mail.get("Message-ID", ""), 250)
@@ -140,9 +140,35 @@ def handle_incoming(authority, raw, *, envelope_from=""):
         content_language = channels.clean_header(mail.get("Content-Language", ""), 20)
     except Exception:  # a mail that cannot be parsed is still kept for a human
         log.warning("unparseable mail for %s", authority.slug, exc_info=True)
-        mail, message_id, sender, subject, content_language = None, "", "", "", ""
         text = raw[:20000].decode("utf-8", "replace")
-        flags.append("unparseable")
+        return None, "", "", "", text, "", ["unparseable"]
+    return mail, message_id, sender, subject, text, content_language, []
+
+
+def _match(authority, sender, subject, text, flags):
+    """(person, case) of a trusted mail: a case number in the subject or text, else the one person with
+    the sender's address (two or more: flagged "ambiguous_sender", nobody)."""
+    from willkommen.clients import case_refs
+    from willkommen.clients.selectors import persons_with_email
+
+    person = case = None
+    for number in CASE_NUMBER.findall(subject) + CASE_NUMBER.findall(text[:5000]):
+        case = case_refs.by_number(authority, number.upper())
+        if case is not None:
+            person = case.person
+            break
+    if person is None:
+        candidates = list(persons_with_email(authority, sender)[:2])
+        if len(candidates) == 1:
+            person = candidates[0]
+        elif candidates:
+            flags.append("ambiguous_sender")
+    return person, case
+
+
+def handle_incoming(authority, raw, *, envelope_from=""):
+    """Store, match and acknowledge one incoming mail for ``authority``. Returns the stored message."""
+    mail, message_id, sender, subject, text, content_language, flags = _parse(authority, raw)
     text = channels.clean_text(text)
     message_id = message_id or f"sha256:{hashlib.sha256(raw).hexdigest()}"  # no Message-ID: dedupe by content
     if message_id:
@@ -155,23 +181,7 @@ def handle_incoming(authority, raw, *, envelope_from=""):
     if mail is not None:
         flags += sender_problems(mail, sender, envelope_from, authority)
     trusted = "forged_sender" not in flags and "no_valid_sender" not in flags
-
-    person = case = None
-    if trusted:
-        from willkommen.clients import case_refs
-        from willkommen.clients.selectors import persons_with_email
-
-        for number in CASE_NUMBER.findall(subject) + CASE_NUMBER.findall(text[:5000]):
-            case = case_refs.by_number(authority, number.upper())
-            if case is not None:
-                person = case.person
-                break
-        if person is None:
-            candidates = list(persons_with_email(authority, sender)[:2])
-            if len(candidates) == 1:
-                person = candidates[0]
-            elif candidates:
-                flags.append("ambiguous_sender")
+    person, case = _match(authority, sender, subject, text, flags) if trusted else (None, None)
     language = guess_language(f"{subject}\n{text}", content_language=content_language, person=person)
 
     with transaction.atomic():

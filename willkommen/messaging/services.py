@@ -3,7 +3,8 @@
 * ``sending.py``: :func:`send_to_client` (a text the caller wrote), :func:`send_template` (an
   automatic message from the template store), :func:`send_message`;
 * ``texts.py``: the template store – :func:`render_text` fills a text for a client,
-  :func:`save_template_version` stores an administrator's change;
+  :func:`save_template_version` stores an administrator's change, :func:`text_fingerprint` changes with
+  any text in force (for cache keys of rendered documents);
 * ``delivery.py``: delivering, retries with backoff, fallback to the next channel;
 * ``conversation.py``: what clients and staff write, phone notes, assigning incoming mail;
 * ``notices.py``: group notices and their figures;
@@ -20,6 +21,7 @@ from .interpreters import BookingConflict, book_interpreter, booking_cost, month
 from .notices import group_recipients, notice_figures, notice_text, send_group_notice
 from .sending import queue_delivery, send_message, send_template, send_to_client
 from .texts import TemplateError
+from .texts import fingerprint as text_fingerprint
 from .texts import problems as template_problems
 from .texts import render as render_text
 from .texts import save_version as save_template_version
@@ -66,4 +68,5 @@ __all__ = [
     "send_to_client",
     "staff_reply",
     "template_problems",
+    "text_fingerprint",
 ]

@@ -250,6 +250,30 @@ DEFINITIONS = [
         ("name", "anliegen", "date", "link", "authority"),
         ("anliegen", "date", "link"),
     ),
+    # the booking's documents (PDF and calendar file), rendered on download
+    _block(
+        "booking_pdf_intro",
+        "appointments",
+        _("Appointment PDF: heading and introduction"),
+        BOOKING,
+        subject=True,
+    ),
+    _block(
+        "booking_pdf_at_the_appointment",
+        "appointments",
+        _("Appointment PDF: what happens at the appointment"),
+        BOOKING,
+        subject=True,
+    ),
+    _block("booking_pdf_bring", "appointments", _("Appointment PDF: what to bring"), BOOKING, subject=True),
+    _block(
+        "booking_calendar_description",
+        "appointments",
+        _("Calendar file: description of the appointment"),
+        (*BOOKING, "checklist", "checklist_optional"),
+        ("reference",),
+        optional=("checklist", "checklist_optional"),
+    ),
     Definition(
         "rights_invitation",
         "rights",

@@ -14,6 +14,7 @@ Editing (``save_version``) never overwrites: every change is the next version, w
 a text must keep its required placeholders and may use only the placeholders of its key.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -133,6 +134,28 @@ def render(authority, key, language, values=None):
     elif definition.german_below and requested != "de":
         german = current(authority, key, "de")
     return Rendered(definition, version, requested, dict(values or {}), note=note, german=german)
+
+
+def fingerprint(authority, keys, language):
+    """A short text that changes whenever a text :func:`render` would pick for ``keys`` in ``language`` changes:
+    the authority's versions in force (client's language, German and the translation note) and the shipped
+    texts. Documents kept in a cache put it into their cache key, so an edit takes effect on the next download.
+    One query."""
+    requested = base_language(language)
+    keys = sorted({*keys, "translation_note"})
+    found = (
+        MessageTemplate.objects.filter(
+            authority=authority, key__in=keys, language__in={requested, "de"}, is_active=True
+        )
+        .order_by()
+        .values("key", "language")
+        .annotate(newest=Max("version"))
+        .values_list("key", "language", "newest")
+    )
+    parts = [repr(sorted(found))]
+    for key in keys:
+        parts.extend(repr(template_texts.shipped(key, lang)) for lang in sorted({requested, "de"}))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def sample(authority, key, language, *, subject=None, body=None):

@@ -106,41 +106,53 @@ def send_request(
                 _("A request can be sent only while the case is received or in review (now: “%(status)s”).")
                 % {"status": case.get_status_display()}
             )
-        request = AuthorityRequest.objects.create(
-            authority_id=case.authority_id,
-            case=case,
-            recipient_type=recipient_type,
-            recipient_name=fields["recipient_name"],
-            recipient_email=fields["recipient_email"],
-            recipient_address=fields["recipient_address"],
-            to_authority=to_authority,
-            connector=connector.name,
-            question=fields["question"],
-            stops_clock=type_settings.stops_clock,
-            sent_on=sent_on,
-            due_on=due_on,
-            sent_at=timezone.now(),
-            sent_by=actor,
-        )
-        request.reference = f"{case.number}-R{request.pk}"
-        request.save(update_fields=["reference"])
-        note = _("Request %(reference)s to %(recipient)s (%(type)s), answer due %(due)s.") % {
-            "reference": request.reference,
-            "recipient": request.recipient_name,
-            "type": request.get_recipient_type_display(),
-            "due": due_on.isoformat(),
-        }
-        try:
-            if case.status == "waiting_other_authority":
-                cases.add_note(case, actor, note)
-                cases.set_deadlines(case)
-            else:
-                cases.take(case, "ask_other_authority", actor, note=note)
-        except cases.CaseError as exc:
-            raise RequestError(exc.message) from exc
+        request = _create(case, actor, fields, connector, type_settings, sent_on, due_on)
+        _case_waits(case, actor, request)
         transaction.on_commit(lambda pk=request.pk: _enqueue("dispatch_request", pk))
     case.refresh_from_db()
     return request
+
+
+def _create(case, actor, fields, connector, type_settings, sent_on, due_on):
+    """The request row, with its reference "<case number>-R<id>"."""
+    request = AuthorityRequest.objects.create(
+        authority_id=case.authority_id,
+        case=case,
+        recipient_type=fields["recipient_type"],
+        recipient_name=fields["recipient_name"],
+        recipient_email=fields["recipient_email"],
+        recipient_address=fields["recipient_address"],
+        to_authority=fields["to_authority"],
+        connector=connector.name,
+        question=fields["question"],
+        stops_clock=type_settings.stops_clock,
+        sent_on=sent_on,
+        due_on=due_on,
+        sent_at=timezone.now(),
+        sent_by=actor,
+    )
+    request.reference = f"{case.number}-R{request.pk}"
+    request.save(update_fields=["reference"])
+    return request
+
+
+def _case_waits(case, actor, request):
+    """The case waits for the request: the first one takes "ask_other_authority", a further one is a note
+    (and the deadlines are counted again)."""
+    note = _("Request %(reference)s to %(recipient)s (%(type)s), answer due %(due)s.") % {
+        "reference": request.reference,
+        "recipient": request.recipient_name,
+        "type": request.get_recipient_type_display(),
+        "due": request.due_on.isoformat(),
+    }
+    try:
+        if case.status == "waiting_other_authority":
+            cases.add_note(case, actor, note)
+            cases.set_deadlines(case)
+        else:
+            cases.take(case, "ask_other_authority", actor, note=note)
+    except cases.CaseError as exc:
+        raise RequestError(exc.message) from exc
 
 
 def _enqueue(name, pk):

@@ -127,8 +127,6 @@ def servicepoint_xlsx(request):
     form, rows = _period(request)
     if rows is None:
         return _bad_period(request, form)
-    from willkommen.servicepoint.models import Outcome, Priority, Status
-
     result = figures.report(rows)
     labels = _category_labels()
     book = Workbook()
@@ -139,7 +137,21 @@ def servicepoint_xlsx(request):
     hours = book.create_sheet(_("Per hour")[:31])
     for line in _table(result, labels, "hour"):
         hours.append(line)
-    visits = book.create_sheet(_("Visits")[:31])
+    _visits_sheet(book.create_sheet(_("Visits")[:31]), rows, labels)
+    out = io.BytesIO()
+    book.save(out)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="servicepoint-{start}-{end}.xlsx"'
+    return response
+
+
+def _visits_sheet(visits, rows, labels):
+    """One line per visit: where, when, which number, category, priority, status, outcome, language, times."""
+    from willkommen.servicepoint.models import Outcome, Priority, Status
+
     visits.append(
         [
             _("Location"),
@@ -175,11 +187,3 @@ def servicepoint_xlsx(request):
                 ],
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="servicepoint-{start}-{end}.xlsx"'
-    return response

@@ -10,6 +10,7 @@ recorded facts, then one screening run for today, so the candidate list at /desk
 Dates are relative to today, so the demo stays valid. Idempotent: persons are matched by names and birth
 date, residence entries by their ``source_ref``, facts by person and kind, the run by its day."""
 
+import copy
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
@@ -28,104 +29,114 @@ def _ago(today, years=0, months=0):
     return today - relativedelta(years=years, months=months)
 
 
+# (key, family, given, age in years, nationality, language, facts {kind: value}); their residence histories,
+# which count from today, are in :func:`_residence`.
+PEOPLE = [
+    (
+        "amal",
+        "Yousef",
+        "Amal",
+        20,
+        "SYR",
+        "ar",
+        {"school_years_de": 4, "recognised_qualification": False, "identity_deception": False},
+    ),
+    (
+        "dawit",
+        "Tesfaye",
+        "Dawit",
+        35,
+        "ERI",
+        "en",
+        {
+            "german_level": "B1",
+            "livelihood": "work_mainly",
+            "exemptions": [],
+            "minor_child_in_household": False,
+            "sentence_months": 0,
+            "fine_daily_rates": 0,
+            "identity_deception": False,
+            "recognised_qualification": False,
+        },
+    ),
+    (
+        "samira",
+        "Karimi",
+        "Samira",
+        31,
+        "AFG",
+        "fa",
+        {
+            "german_level": "A2",
+            "livelihood": "work_partly",
+            "exemptions": [],
+            "minor_child_in_household": True,
+            "children_attend_school": True,
+            "sentence_months": 0,
+            "fine_daily_rates": 0,
+            "identity_deception": False,
+        },
+    ),
+    (
+        "ilir",
+        "Berisha",
+        "Ilir",
+        40,
+        "XKX",
+        "de",
+        {
+            "livelihood": "work_mainly",
+            "exemptions": [],
+            "minor_child_in_household": False,
+            "sentence_months": 0,
+            "fine_daily_rates": 0,
+            "identity_deception": False,
+        },  # german_level never entered: missing
+    ),
+    (
+        "jamal",
+        "Nouri",
+        "Jamal",
+        29,
+        "IRQ",
+        "ar",
+        {
+            "german_level": "B1",
+            "livelihood": "work_mainly",
+            "exemptions": [],
+            "minor_child_in_household": False,
+            "sentence_months": 0,
+            "fine_daily_rates": 0,
+            "identity_deception": True,
+            "recognised_qualification": True,
+        },
+    ),
+]
+
+
+def _residence(today):
+    """{key: [(kind, basis, from, to)]}: each demo person's residence history, counted back from ``today``."""
+    return {
+        "amal": [
+            ("gestattung", "§ 55 AsylG", _ago(today, 6), _ago(today, 4, 6)),
+            ("duldung", "§ 60a AufenthG", _ago(today, 4, 6) + dt.timedelta(days=1), today + relativedelta(months=4)),
+        ],
+        "dawit": [("duldung", "§ 60a AufenthG", _ago(today, 7), today + relativedelta(months=6))],
+        "samira": [
+            ("duldung", "§ 60a AufenthG", _ago(today, 8), _ago(today, 1, 6)),
+            ("title", "§ 104c AufenthG", _ago(today, 1, 6) + dt.timedelta(days=1), today + relativedelta(months=2)),
+        ],
+        "ilir": [("duldung", "§ 60a AufenthG", _ago(today, 7), today + relativedelta(months=3))],
+        "jamal": [("duldung", "§ 60a AufenthG", _ago(today, 9), today + relativedelta(months=3))],
+    }
+
+
 def persons(today):
     """(key, family, given, born, nationality, language, residence [(kind, basis, from, to)], facts {kind: value})"""
+    residence = _residence(today)
     return [
-        (
-            "amal",
-            "Yousef",
-            "Amal",
-            _ago(today, 20),
-            "SYR",
-            "ar",
-            [
-                ("gestattung", "§ 55 AsylG", _ago(today, 6), _ago(today, 4, 6)),
-                (
-                    "duldung",
-                    "§ 60a AufenthG",
-                    _ago(today, 4, 6) + dt.timedelta(days=1),
-                    today + relativedelta(months=4),
-                ),
-            ],
-            {"school_years_de": 4, "recognised_qualification": False, "identity_deception": False},
-        ),
-        (
-            "dawit",
-            "Tesfaye",
-            "Dawit",
-            _ago(today, 35),
-            "ERI",
-            "en",
-            [("duldung", "§ 60a AufenthG", _ago(today, 7), today + relativedelta(months=6))],
-            {
-                "german_level": "B1",
-                "livelihood": "work_mainly",
-                "exemptions": [],
-                "minor_child_in_household": False,
-                "sentence_months": 0,
-                "fine_daily_rates": 0,
-                "identity_deception": False,
-                "recognised_qualification": False,
-            },
-        ),
-        (
-            "samira",
-            "Karimi",
-            "Samira",
-            _ago(today, 31),
-            "AFG",
-            "fa",
-            [
-                ("duldung", "§ 60a AufenthG", _ago(today, 8), _ago(today, 1, 6)),
-                ("title", "§ 104c AufenthG", _ago(today, 1, 6) + dt.timedelta(days=1), today + relativedelta(months=2)),
-            ],
-            {
-                "german_level": "A2",
-                "livelihood": "work_partly",
-                "exemptions": [],
-                "minor_child_in_household": True,
-                "children_attend_school": True,
-                "sentence_months": 0,
-                "fine_daily_rates": 0,
-                "identity_deception": False,
-            },
-        ),
-        (
-            "ilir",
-            "Berisha",
-            "Ilir",
-            _ago(today, 40),
-            "XKX",
-            "de",
-            [("duldung", "§ 60a AufenthG", _ago(today, 7), today + relativedelta(months=3))],
-            {
-                "livelihood": "work_mainly",
-                "exemptions": [],
-                "minor_child_in_household": False,
-                "sentence_months": 0,
-                "fine_daily_rates": 0,
-                "identity_deception": False,
-            },  # german_level never entered: missing
-        ),
-        (
-            "jamal",
-            "Nouri",
-            "Jamal",
-            _ago(today, 29),
-            "IRQ",
-            "ar",
-            [("duldung", "§ 60a AufenthG", _ago(today, 9), today + relativedelta(months=3))],
-            {
-                "german_level": "B1",
-                "livelihood": "work_mainly",
-                "exemptions": [],
-                "minor_child_in_household": False,
-                "sentence_months": 0,
-                "fine_daily_rates": 0,
-                "identity_deception": True,
-                "recognised_qualification": True,
-            },
-        ),
+        (key, family, given, _ago(today, age), nationality, language, residence[key], copy.deepcopy(facts))
+        for key, family, given, age, nationality, language, facts in PEOPLE
     ]
 
 

@@ -420,23 +420,8 @@ def drop_off(request):
     """Documents handed in at the ServicePoint. First whose they are – the case number, or the name and date
     of birth (several matches: the staff member chooses, with the case numbers in sight), or the client
     number – then the documents, into the person's e-file (and the case, if named)."""
-    from willkommen.cases.selectors import case_by_number
-    from willkommen.efile.uploads import UploadRejected
-
     if request.method != "POST":
-        if not any(name in request.GET for name in FindClientForm.base_fields):  # no search yet
-            return render(request, "servicepoint/drop_off.html", {"find_form": FindClientForm()})
-        find_form = FindClientForm(request.GET)
-        if not find_form.is_valid():
-            return render(request, "servicepoint/drop_off.html", {"find_form": find_form}, status=400)
-        match = _find(request, find_form.cleaned_data)
-        context = {"find_form": find_form, **_client_context(request, match)}
-        if match.found:
-            context["form"] = DropOffForm(
-                initial={"person": match.person.pk, "case_number": match.case.number if match.case else ""}
-            )
-        return render(request, "servicepoint/drop_off.html", context)
-
+        return _drop_off_search(request)
     form = DropOffForm(request.POST, request.FILES)
     if not form.is_valid():
         match = _find(request, form.cleaned_data) if form.cleaned_data.get("person") else None
@@ -447,11 +432,43 @@ def drop_off(request):
             form.add_error(None, _("Find the client first, then add the documents."))
         context["find_form"] = FindClientForm(request.POST)
         return render(request, "servicepoint/drop_off.html", {**context, "form": form}, status=400)
-    data = form.cleaned_data
     # the client: by client number, else by the case number, else by name and date of birth
-    match = _find(request, data)
+    match = _find(request, form.cleaned_data)
+    case = _named_case(request, form, match)
+    if form.errors:
+        context = _client_context(request, match)
+        return render(
+            request,
+            "servicepoint/drop_off.html",
+            {**context, "form": form, "find_form": FindClientForm(request.POST)},
+            status=400,
+        )
+    return _record_drop_off(request, form, match, case)
+
+
+def _drop_off_search(request):
+    """The page before sending: the search for the client, and the documents form once one is found."""
+    if not any(name in request.GET for name in FindClientForm.base_fields):  # no search yet
+        return render(request, "servicepoint/drop_off.html", {"find_form": FindClientForm()})
+    find_form = FindClientForm(request.GET)
+    if not find_form.is_valid():
+        return render(request, "servicepoint/drop_off.html", {"find_form": find_form}, status=400)
+    match = _find(request, find_form.cleaned_data)
+    context = {"find_form": find_form, **_client_context(request, match)}
+    if match.found:
+        context["form"] = DropOffForm(
+            initial={"person": match.person.pk, "case_number": match.case.number if match.case else ""}
+        )
+    return render(request, "servicepoint/drop_off.html", context)
+
+
+def _named_case(request, form, match):
+    """The case the documents go to (the match's, else the one whose number was entered, if it is the
+    client's); what is wrong is put on the form."""
+    from willkommen.cases.selectors import case_by_number
+
     person, case = match.person, match.case
-    number = (data["case_number"] or "").strip()
+    number = (form.cleaned_data["case_number"] or "").strip()
     if person is not None and case is None and number:
         case = case_by_number(request.authority, number)
         if case is None:
@@ -463,14 +480,14 @@ def drop_off(request):
             form.add_error(None, _("Several clients have this name and date of birth. Choose one."))
         else:
             form.add_error(None, match.error)
-    if form.errors:
-        context = _client_context(request, match)
-        return render(
-            request,
-            "servicepoint/drop_off.html",
-            {**context, "form": form, "find_form": FindClientForm(request.POST)},
-            status=400,
-        )
+    return case
+
+
+def _record_drop_off(request, form, match, case):
+    """File the documents and send the receipt by e-mail when asked; a refused file is shown on the form."""
+    from willkommen.efile.uploads import UploadRejected
+
+    person = match.person
     try:
         result = services.record_drop_off(request.authority, person, form.files_to_add(), staff=request.user, case=case)
     except UploadRejected as error:
@@ -478,7 +495,7 @@ def drop_off(request):
     except services.ServicePointError as error:
         form.add_error(None, error.message)
     else:
-        email = data["email"]
+        email = form.cleaned_data["email"]
         if email:
             services.email_receipt(result, email, person.preferred_language)
         messages.success(request, _("The documents were added to the client's file."))

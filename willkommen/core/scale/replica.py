@@ -92,14 +92,7 @@ class ReplicaCluster:
     # -- life cycle --
 
     def start(self, timeout=120):
-        with psycopg.connect(**self.params, autocommit=True) as conn:
-            settings = dict(
-                conn.execute(
-                    "SELECT name, setting FROM pg_settings WHERE name IN ('server_version_num', 'max_connections', "
-                    "'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', "
-                    "'max_locks_per_transaction', 'wal_level')"
-                ).fetchall()
-            )
+        settings = self._primary_settings()
         if settings["wal_level"] not in ("replica", "logical"):
             raise Unavailable(f"the primary's wal_level is {settings['wal_level']!r}; a replica needs 'replica'")
         self.bin = bin_dir(int(settings["server_version_num"]) // 10000)
@@ -109,6 +102,25 @@ class ReplicaCluster:
         if os.geteuid() == 0:
             shutil.chown(self.data_dir, "postgres", "postgres")
         os.chmod(self.data_dir, 0o700)
+        self._base_backup(timeout)
+        self._write_config(settings)
+        self._start_server(timeout)
+        self.wait_until_streaming(timeout=60)
+        return self
+
+    def _primary_settings(self):
+        """The primary's settings a replica must match (or at least equal), and its version and wal_level."""
+        with psycopg.connect(**self.params, autocommit=True) as conn:
+            return dict(
+                conn.execute(
+                    "SELECT name, setting FROM pg_settings WHERE name IN ('server_version_num', 'max_connections', "
+                    "'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', "
+                    "'max_locks_per_transaction', 'wal_level')"
+                ).fetchall()
+            )
+
+    def _base_backup(self, timeout):
+        """Copy the primary into the data directory (pg_basebackup, with the standby configuration)."""
         env = {**os.environ, "PGPASSWORD": self.params.get("password", "")}
         backup = subprocess.run(
             _as_postgres(
@@ -138,7 +150,8 @@ class ReplicaCluster:
         if backup.returncode:
             self.stop()
             raise Unavailable(f"pg_basebackup failed: {backup.stderr.strip()[-500:]}")
-        self._write_config(settings)
+
+    def _start_server(self, timeout):
         started = subprocess.run(
             _as_postgres(
                 [f"{self.bin}/pg_ctl", "-D", self.data_dir, "-l", f"{self.data_dir}/server.log", "-w", "-t", "60"]
@@ -155,8 +168,6 @@ class ReplicaCluster:
                     log = handle.read()[-800:]
             self.stop()
             raise Unavailable(f"the replica did not start: {started.stderr.strip()[-300:]} {log}")
-        self.wait_until_streaming(timeout=60)
-        return self
 
     def _write_config(self, primary):
         config = {
