@@ -7,29 +7,63 @@ from django.utils.translation import gettext_lazy as _
 
 from willkommen.clients.models import Channel
 from willkommen.core import forms
+from willkommen.core.countries import NationalitiesWidget, known_code
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
 class PersonalForm(forms.Form):
-    family_name = forms.CharField(label=_("Family name (in Latin letters, as in your passport)"), max_length=150)
-    given_names = forms.CharField(label=_("Given names (in Latin letters)"), max_length=150, required=False)
+    family_name = forms.CharField(
+        label=_("Family name (in Latin letters, as in your passport)"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    given_names = forms.CharField(
+        label=_("Given names (in Latin letters)"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
     family_name_native = forms.CharField(label=_("Family name in the original script"), max_length=150, required=False)
     given_names_native = forms.CharField(label=_("Given names in the original script"), max_length=150, required=False)
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"),
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
     )
     nationalities = forms.CharField(
-        label=_("Nationalities"),
+        label=_("Nationality"),
         max_length=60,
         required=False,
-        help_text=_("Three-letter country codes as in your passport, separated by commas, e.g. SYR, TUR."),
+        widget=NationalitiesWidget,
+        help_text=_("As in your passport. If you have two nationalities, choose the second one as well."),
     )
-    street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
-    city = forms.CharField(label=_("City"), max_length=100)
-    email = forms.EmailField(label=_("E-mail"), help_text=_("We send the receipt and a link to continue here."))
-    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    street = forms.CharField(
+        label=_("Street and number"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    city = forms.CharField(
+        label=_("City"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("We send the receipt and a link to continue here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     preferred_channel = forms.ChoiceField(
         label=_("How should we contact you?"), choices=Channel.choices, initial=Channel.EMAIL
@@ -51,9 +85,9 @@ class PersonalForm(forms.Form):
     def clean_nationalities(self):
         raw = self.cleaned_data.get("nationalities", "")
         codes = [c.strip().upper() for c in re.split(r"[,\s]+", raw) if c.strip()]
-        if any(not re.fullmatch(r"[A-Z]{3}", c) for c in codes) or len(codes) > 5:
-            raise forms.ValidationError(_("Please enter three-letter codes such as SYR or TUR."))
-        return codes
+        if any(not re.fullmatch(r"[A-Z]{3}", c) or not known_code(c) for c in codes) or len(codes) > 5:
+            raise forms.ValidationError(_("Please choose your nationality from the list."))
+        return list(dict.fromkeys(codes))  # the same country twice counts once
 
 
 class UploadForm(forms.Form):

@@ -62,7 +62,7 @@ def test_arabic_client_applies_and_caseworker_sees_the_file(
     page.locator("#id_family_name_native").fill("حداد")
     page.locator("#id_given_names_native").fill("أميرة")
     page.locator("#id_date_of_birth").fill("1995-04-02")
-    page.locator("#id_nationalities").fill("SYR")
+    page.locator("#id_nationalities_0").select_option("SYR")
     page.locator("#id_city").fill("Alpha")
     page.locator("#id_email").fill("amira@example.org")
     page.locator("#id_permit_valid_until").fill("2099-01-31")
