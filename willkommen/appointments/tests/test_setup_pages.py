@@ -259,7 +259,9 @@ def test_a_closure_keeps_the_booking_and_shows_it_to_be_moved(client, authority,
     assert "1 booking falls on the closed days" in page and 'data-bookings="1"' in page
     booking.refresh_from_db()
     assert booking.status == "confirmed"
-    assert list(Slot.objects.filter(authority=authority, starts_at__date=day).values_list("pk", flat=True)) == [booking.slot_id]
+    assert list(Slot.objects.filter(authority=authority, starts_at__date=day).values_list("pk", flat=True)) == [
+        booking.slot_id
+    ]
     closure = Closure.objects.get(authority=authority)
     assert AuditEntry.objects.get(object_type="tenancy.closure", object_id=str(closure.pk)).action == "create"
 
