@@ -52,9 +52,18 @@ def person_bookings(request, person):
     )
 
 
+def office_links(request, obj=None):
+    """The hub of the office's set-up (``/desk/office/``): offers, allocation rounds, opening hours, closures."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.can("office.setup"):
+        return ""
+    return render_to_string("appointments/setup/_office_links.html", {}, request=request)
+
+
 def register():
     from willkommen.core import panels
 
+    panels.register("office.setup", office_links, order=20)
     panels.register("cases.case", case_invite)
     panels.register("clients.person", person_bookings, order=50)
     panels.register("clients.person.actions", person_invite, order=30)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk, renewal_desk, views
+from . import desk, renewal_desk, setup_hours, setup_views, views
 
 urlpatterns = [
     # Portal (clients)
@@ -33,4 +33,19 @@ urlpatterns = [
     path("desk/appointments/bookings/<int:pk>/cancel/", desk.cancel, name="desk-cancel"),
     path("desk/appointments/bookings/<int:pk>/move/", desk.move, name="desk-move"),
     path("desk/appointments/bookings/<int:pk>/follow-up/", desk.follow_up, name="desk-follow-up"),
+    # Desk: the office sets up its appointments (office.setup)
+    path("desk/appointments/offers/", setup_views.offers, name="setup-offers"),
+    path("desk/appointments/offers/new/", setup_views.offer_form, name="setup-offer-new"),
+    path("desk/appointments/offers/<int:pk>/", setup_views.offer_form, name="setup-offer"),
+    path("desk/appointments/rounds/", setup_views.rounds, name="setup-rounds"),
+    path("desk/appointments/rounds/new/", setup_views.round_new, name="setup-round-new"),
+    path("desk/appointments/rounds/<int:pk>/run/", setup_views.round_run, name="setup-round-run"),
+    path("desk/appointments/hours/", setup_hours.hours, name="setup-hours"),
+    path("desk/appointments/hours/new/", setup_hours.hours_form, name="setup-hours-new"),
+    path("desk/appointments/hours/<int:pk>/", setup_hours.hours_form, name="setup-hours-edit"),
+    path("desk/appointments/hours/<int:pk>/delete/", setup_hours.hours_delete, name="setup-hours-delete"),
+    path("desk/appointments/closures/", setup_hours.closures, name="setup-closures"),
+    path("desk/appointments/closures/new/", setup_hours.closure_form, name="setup-closure-new"),
+    path("desk/appointments/closures/<int:pk>/", setup_hours.closure_form, name="setup-closure"),
+    path("desk/appointments/closures/<int:pk>/delete/", setup_hours.closure_delete, name="setup-closure-delete"),
 ]
