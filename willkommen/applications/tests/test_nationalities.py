@@ -58,3 +58,14 @@ def test_codes_under_the_fields_own_name_still_work_for_the_api():
     form = PersonalForm({**PERSONAL, "nationalities": "ukr, UKR, syr", "preferred_language": "en"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["nationalities"] == ["UKR", "SYR"]
+
+
+def test_errors_are_summed_up_at_the_top_with_links_to_the_fields(client, anliegen):
+    _application, url = _start(client, anliegen, "de")
+    data = {k: v for k, v in PERSONAL.items() if k != "nationalities"}
+    html = client.post(url, {**data, "email": "nope", "nationalities_0": "QQQ"}).content.decode()
+    summary = html[html.index('class="kern-alert kern-alert--danger error-summary"') :]
+    summary = summary[: summary.index("</ul>")]
+    assert 'tabindex="-1" autofocus' in summary and "Bitte prüfen Sie Ihre Angaben." in summary
+    assert 'href="#id_email"' in summary and 'href="#id_nationalities_0"' in summary
+    assert html.index("error-summary") < html.index('id="id_family_name"')  # above the form's fields
