@@ -64,7 +64,8 @@ def update(request, member, *, role=None, teams=(), leads=()):
         if role is not None:
             member.role = role
             member.save(update_fields=["role"])
-        wanted = {team.pk: team.pk in {t.pk for t in leads} for team in teams}
+        lead_ids = {team.pk for team in leads}
+        wanted = {team.pk: team.pk in lead_ids for team in teams}
         Membership.objects.filter(user=member).exclude(team_id__in=list(wanted)).delete()
         for team_id, is_lead in wanted.items():
             Membership.objects.update_or_create(

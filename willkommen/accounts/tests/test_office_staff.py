@@ -68,10 +68,13 @@ def test_role_and_teams_change_and_the_history_shows_old_and_new(client, authori
         {"role": "administrator"},  # above what the administrator may give
         {"role": "partner"},
         {"role": "caseworker", "leads": ["TEAM"]},  # leads a team they do not belong to
+        {"role": "caseworker", "teams": ["FOREIGN"]},  # a team of another authority
     ],
 )
-def test_refused_input_changes_nothing(client, authority, team, admin, member, data):
-    data = {key: (team.pk if value == ["TEAM"] else value) for key, value in data.items()}
+def test_refused_input_changes_nothing(client, authority, other_authority, team, admin, member, data):
+    foreign = make_team(other_authority, "Team Fremd")
+    ids = {"TEAM": team.pk, "FOREIGN": foreign.pk}
+    data = {key: ([ids[value[0]]] if isinstance(value, list) else value) for key, value in data.items()}
     verified_login(client, admin)
     response = client.post(f"/desk/office/staff/{member.pk}/", data)
     assert response.status_code == 400
