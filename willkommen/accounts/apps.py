@@ -22,3 +22,12 @@ class AccountsConfig(AppConfig):
         from willkommen.audit.services import register_requester
 
         register_requester(_client_behind)
+        from django.utils.translation import gettext_lazy as _
+
+        from willkommen.audit import objects
+        from willkommen.audit.office_views import register_link
+
+        from .office_views import staff_names
+
+        objects.register("accounts.user", staff_names)  # how the change history names a staff member
+        register_link(_("Teams and staff"), "accounts:office_staff", "office.staff", order=20)

@@ -107,6 +107,13 @@ HUMAN_ONLY = {
 }
 
 
+# Roles an administrator may give on the desk's staff page (``office.staff``): every staff role up to the
+# head of office. Administrator stays with the platform's operators (Django admin / createsuperuser), partner
+# accounts belong to the partner organisations, integration accounts to their own page. Staff holding one of
+# the other roles are shown there but not changed.
+GRANTABLE_ROLES = [Role.CASEWORKER, Role.TEAM_LEAD, Role.SERVICEPOINT, Role.ACCOMMODATION, Role.HEAD_OF_OFFICE]
+
+
 def capabilities(role):
     return CAPABILITIES.get(role, set())
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import integration_views, sso_views, views
+from . import integration_views, office_views, sso_views, views
 
 urlpatterns = [
     path("desk/login/", views.login, name="login"),
@@ -14,6 +14,11 @@ urlpatterns = [
     path("signin/oidc/<int:pk>/callback/", sso_views.client_callback, name="client_sso_callback"),
     path("signin/<str:token>/", views.magic_link_enter, name="magic_link_enter"),
     path("signout/", views.client_sign_out, name="client_sign_out"),
+    path("desk/office/staff/", office_views.teams_and_staff, name="office_staff"),
+    path("desk/office/staff/<int:pk>/", office_views.staff_edit, name="office_staff_edit"),
+    path("desk/office/staff/<int:pk>/active/", office_views.staff_active, name="office_staff_active"),
+    path("desk/office/teams/new/", office_views.team_new, name="office_team_new"),
+    path("desk/office/teams/<int:pk>/", office_views.team_edit, name="office_team_edit"),
     path("desk/integrations/", integration_views.integration_list, name="integrations"),
     path("desk/integrations/new/", integration_views.integration_new, name="integration_new"),
     path("desk/integrations/<int:pk>/", integration_views.integration_detail, name="integration"),

@@ -6,6 +6,7 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
-        from . import privacy
+        from . import office_objects, privacy
 
         privacy.register()  # the audit log's retention job
+        office_objects.register()  # how the change history names teams and routing rules

@@ -43,3 +43,8 @@ class CasesConfig(AppConfig):
         from . import audit_objects
 
         audit_objects.register()  # how the audit log names this room's objects
+        from django.utils.translation import gettext_lazy as _
+
+        from willkommen.audit.office_views import register_link
+
+        register_link(_("Changes in the law"), "cases:law_changes", "office.setup", order=30)

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import output_views, views
+from . import law_views, output_views, views
 
 urlpatterns = [
     path("desk/cases/", views.queue, name="queue"),
     path("desk/cases/approvals/", views.approvals, name="approvals"),
     path("desk/cases/team/", views.team, name="team"),
     path("desk/cases/new/", views.open_new, name="open"),
+    path("desk/cases/law-changes/", law_views.law_change_list, name="law_changes"),
+    path("desk/cases/law-changes/new/", law_views.law_change_new, name="law_change_new"),
+    path("desk/cases/law-changes/<int:pk>/", law_views.law_change_edit, name="law_change"),
     path("desk/cases/<int:pk>/", views.detail, name="detail"),
     path("desk/cases/<int:pk>/do/<slug:name>/", views.take_transition, name="transition"),
     path("desk/cases/<int:pk>/note/", views.add_note, name="note"),
