@@ -163,6 +163,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "willkommen.audit.services.RequestMiddleware",  # audit entries name the identity provider of an SSO session
     "willkommen.accounts.middleware.StaffTenantMiddleware",
     "willkommen.accounts.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
 from willkommen.audit.models import Action
-from willkommen.audit.services import record
+from willkommen.audit.services import SIGNED_IN_VIA_SESSION_KEY, record
 from willkommen.core.ratelimit import ratelimit
 
 from . import client_identity, client_sso, sso
@@ -67,6 +67,7 @@ def sso_callback(request, pk):
     next_url = request.session.pop(NEXT_KEY, None) or "/desk/"
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[sso.SESSION_LOGOUT_KEY] = {"provider": provider.pk, "id_token": verified.id_token}
+    request.session[SIGNED_IN_VIA_SESSION_KEY] = provider.name  # the audit log names it: "tom (team_lead) via …"
     log.info("staff %s signed in through identity provider %s", user.pk, provider.pk)
     if sso.second_factor_vouched(verified):
         otp_login(request, sso.vouched_device(user, provider))

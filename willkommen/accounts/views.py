@@ -13,6 +13,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from willkommen.audit.services import SIGNED_IN_VIA_SESSION_KEY
 from willkommen.core.forms import form_status
 from willkommen.core.ratelimit import ratelimit
 
@@ -39,6 +40,7 @@ def login(request):
     form = StaffLoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.get_user())
+        request.session.pop(SIGNED_IN_VIA_SESSION_KEY, None)  # a password sign-in names no identity provider
         next_url = _safe_next(request)
         step = "accounts:verify" if _has_totp(form.get_user()) else "accounts:setup"
         return redirect(f"{reverse(step)}?next={next_url}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import my_matters, views
 
 urlpatterns = [
     path("apply/", views.index, name="index"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("apply/<uuid:public_id>/save/", views.save_for_later, name="save"),
     path("apply/<uuid:public_id>/receipt/", views.receipt, name="receipt"),
     path("apply/<uuid:public_id>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("my/", my_matters.my_matters, name="my_matters"),
     path("status/", views.status_login, name="status_login"),
     path("status/case/", views.status, name="status"),
     path("status/upload/", views.status_upload, name="status_upload"),

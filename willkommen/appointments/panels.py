@@ -60,6 +60,21 @@ def office_links(request, obj=None):
     return render_to_string("appointments/setup/_office_links.html", {}, request=request)
 
 
+def my_bookings(request, person):
+    """Section "Appointments" of the client's overview (slot ``portal.my``): the person's bookings, newest
+    first, filtered in SQL by the person and the authority (the page has checked the client's sign-in)."""
+    authority = getattr(request, "authority", None)
+    if person is None or authority is None or person.authority_id != authority.pk:
+        return ""
+    rows = list(
+        Booking.objects.filter(authority=authority, person=person)
+        .select_related("anliegen", "location")
+        .prefetch_related(anliegen_texts())
+        .order_by("-starts_at", "-pk")[:MAX_BOOKINGS]
+    )
+    return render_to_string("appointments/person/my_bookings.html", {"bookings": rows}, request=request)
+
+
 def register():
     from willkommen.core import panels
 
@@ -67,3 +82,4 @@ def register():
     panels.register("cases.case", case_invite)
     panels.register("clients.person", person_bookings, order=50)
     panels.register("clients.person.actions", person_invite, order=30)
+    panels.register("portal.my", my_bookings, order=20)

@@ -1,5 +1,6 @@
 """Recording reads and changes of client data; purging old entries."""
 
+import contextvars
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,6 +11,40 @@ from willkommen.core.ratelimit import client_ip
 from .models import Action, AuditEntry
 
 _requesters = []
+
+# Where a staff member signed in through the authority's identity provider, the accounts room keeps the
+# provider's name in the session under this key (``accounts/sso_views.py``); every entry that member writes
+# in that session names it: "tom (team_lead) via Keycloak". The audit room reads only this one key.
+SIGNED_IN_VIA_SESSION_KEY = "audit_signed_in_via"
+
+# The request being answered (``RequestMiddleware``), for entries written without ``request=`` (a service
+# called with ``actor=`` only) while a signed-in staff member's request is answered.
+_current_request = contextvars.ContextVar("audit_current_request", default=None)
+
+
+class RequestMiddleware:
+    """Keeps the request at hand for :func:`record` while it is answered (after the authentication)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
+
+
+def _signed_in_via(actor, request):
+    """The identity provider ``actor`` signed in through in ``request``'s session, or ""."""
+    request = request if request is not None else _current_request.get()
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if session is None or getattr(user, "pk", None) != actor.pk or not getattr(user, "is_authenticated", False):
+        return ""
+    via = session.get(SIGNED_IN_VIA_SESSION_KEY)
+    return via if isinstance(via, str) else ""
 
 
 def register_requester(describe):
@@ -22,7 +57,9 @@ def register_requester(describe):
 
 def _actor_label(actor, request):
     if actor is not None and getattr(actor, "is_authenticated", False):
-        return f"{actor.get_username()} ({getattr(actor, 'role', '')})"
+        label = f"{actor.get_username()} ({getattr(actor, 'role', '')})"
+        via = _signed_in_via(actor, request)
+        return f"{label} via {via}" if via else label
     if request is not None:
         for describe in _requesters:
             label = describe(request)

@@ -8,7 +8,8 @@ still works. Providers run by ``order`` (default 100), then in the order of regi
 
 Slots in use: ``portal.home`` (core's portal home), ``clients.person`` (the desk's person page: the
 sections of the other rooms, "one view of a person"), ``clients.person.actions`` (its action links),
-``cases.detail`` (the case page, beside the facts), ``cases.case`` (the case page's actions),
+``cases.detail`` (the case page, beside the facts), ``portal.my`` (the client's overview "my matters",
+applications/my_matters.py: bookings, consents), ``cases.case`` (the case page's actions),
 ``cases.decision`` (inside the decision form) and ``office.setup`` (the office's set-up hub at
 ``/desk/office/``: each room's links to its set-up pages, as ``<li>`` items; ``audit.office_views.register_link``).
 """

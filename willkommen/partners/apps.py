@@ -19,8 +19,10 @@ class PartnersConfig(AppConfig):
         desk.register_home("partner.portal", _partner_home)  # a partner's desk is their portal
         core_panels.register("cases.case", panels.case_requests)
         from .partner_views import person_panel
+        from .portal_views import my_consents
 
         core_panels.register("clients.person", person_panel)
+        core_panels.register("portal.my", my_consents, order=30)  # the client's overview (applications room)
         privacy.register()
 
 

@@ -1,5 +1,10 @@
 """The client's side of consent in the portal (``/consents/``): the signed-in client gives a partner
-organisation consent (scope, purpose, validity), sees who has access and who looked, and revokes – at once."""
+organisation consent (scope, purpose, validity), sees who has access and who looked, and revokes – at once.
+
+Giving a consent needs a trusted sign-in (issue 22 item 2): trust level "substantial" or "high" from an
+identity provider (``accounts/client_sso.py``) with the identity bound to this person by verified attributes.
+A sign-in by e-mail link or by case number and access code (trust "low") may see and revoke, but giving is
+refused with a 403 that explains the paper form; nothing is stored. Revoking never needs more trust."""
 
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -9,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +26,13 @@ from willkommen.messaging import selectors as messaging
 from . import consents
 from .forms import ClientConsentForm
 from .models import Consent, ConsentSource, PartnerOrganisation
+
+TRUSTED = ("substantial", "high")
+
+
+def may_give(identity, person):
+    """Whether this sign-in may give a consent: a trusted identity bound to the person."""
+    return identity is not None and identity.assurance in TRUSTED and identity.person_id == person.pk
 
 
 def _person(request):
@@ -39,11 +52,15 @@ def _person(request):
 
 
 def _page(request, person, form, status=200):
+    trusted = may_give(current_identity(request), person)
     rows = list(Consent.objects.filter(authority=request.authority, person=person).select_related("organisation"))
     # Who of a partner organisation looked: the audit entries of partner accounts about this person.
     looked = list(entries(request.authority, person_id=person.pk).filter(actor__role="partner").order_by("-at")[:50])
     return render(
-        request, "partners/client_consents.html", {"rows": rows, "form": form, "looked": looked}, status=status
+        request,
+        "partners/client_consents.html",
+        {"rows": rows, "form": form, "looked": looked, "trusted": trusted, "refused": status == 403},
+        status=status,
     )
 
 
@@ -59,6 +76,8 @@ def client_consents(request):
         )
         return _page(request, person, form)
     form = ClientConsentForm(request.POST, organisations=organisations)
+    if not may_give(current_identity(request), person):
+        return _page(request, person, form, status=403)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -87,4 +106,19 @@ def client_revoke(request, pk):
     consent = get_object_or_404(Consent, pk=pk, authority=request.authority, person=person)
     consents.revoke_consent(consent, by_label=_("the client"))
     messages.success(request, _("Your consent was revoked. The organisation has no access any more."))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("partners:client_consents")
+
+
+def my_consents(request, person):
+    """Section "Consents" of the client's overview (slot ``portal.my``, applications/my_matters.py): the
+    person's consents with "take back", filtered in SQL by the person and the authority."""
+    from django.template.loader import render_to_string
+
+    authority = getattr(request, "authority", None)
+    if person is None or authority is None or person.authority_id != authority.pk:
+        return ""
+    rows = list(Consent.objects.filter(authority=authority, person=person).select_related("organisation"))
+    return render_to_string("partners/_my_consents.html", {"rows": rows}, request=request)

@@ -1,6 +1,7 @@
 """Staff single sign-on against a real OpenID Connect provider on 127.0.0.1 (tests/oidc_provider.py),
 driven through Django's test client: every hop to the provider is a real HTTP request."""
 
+import datetime as dt
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -8,7 +9,7 @@ import requests
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from willkommen.accounts.models import GroupMapping, Membership, StaffIdentityProvider, User
-from willkommen.core.testing import make_staff, make_team, totp_now
+from willkommen.core.testing import make_staff, make_team, totp_now, verified_login
 
 from .oidc_provider import Provider
 
@@ -271,3 +272,46 @@ def test_broken_key_set_or_token_answer_is_refused_without_500(client, idp, prov
     response = client.get(back.path, parse_qs(back.query))
     assert response.status_code in (400, 502), response.status_code
     assert "_auth_user_id" not in client.session
+
+
+# --- the audit log names the provider (issue 22) ----------------------------------------------------
+
+
+def _case_of_team(authority, team):
+    from willkommen.cases.services import open_case
+    from willkommen.cases.tests.conftest import make_anliegen, make_person
+
+    case, _code = open_case(authority, person=make_person(authority), anliegen=make_anliegen(authority), team=team)
+    return case
+
+
+def test_audit_entries_of_an_sso_session_name_the_provider(client, idp, provider, mappings, authority):
+    from willkommen.audit.models import AuditEntry
+    from willkommen.partners.models import PartnerOrganisation
+
+    team, _other = mappings
+    case = _case_of_team(authority, team)
+    sign_in(client, idp, provider)
+    assert client.get(f"/desk/clients/{case.person_id}/").status_code == 200
+    read = AuditEntry.objects.filter(person_id=case.person_id, action="read").latest("pk")
+    assert read.actor_label == "anna (caseworker) via Verzeichnis"
+    # An entry a service writes with ``actor=`` only, while the SSO session's request is answered.
+    org = PartnerOrganisation.objects.create(authority=authority, name="Beratung", kind="counselling")
+    until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    data = {"organisation": org.pk, "scopes": ["case_status"], "purpose": "Beratung", "valid_until": until}
+    assert client.post(f"/desk/partners/persons/{case.person_id}/consents/", data).status_code == 302
+    given = AuditEntry.objects.filter(person_id=case.person_id, purpose="partner consent given").get()
+    assert given.actor_label == "anna (caseworker) via Verzeichnis"
+
+
+def test_password_sessions_name_no_provider(client, idp, provider, mappings, authority):
+    from willkommen.audit.models import AuditEntry
+
+    team, _other = mappings
+    case = _case_of_team(authority, team)
+    clara = make_staff(authority, "clara", teams=[team])
+    verified_login(client, clara)
+    assert client.get(f"/desk/clients/{case.person_id}/").status_code == 200
+    assert AuditEntry.objects.filter(person_id=case.person_id, action="read").latest("pk").actor_label == (
+        "clara (caseworker)"
+    )

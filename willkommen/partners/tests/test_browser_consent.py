@@ -1,4 +1,6 @@
-"""Browser walk (issue 18): a client gives a counselling service consent in the portal in Farsi; the
+"""Browser walk (issue 18): a client gives a counselling service consent in the portal in Farsi (after a
+sign-in with case number and access code the page explains that giving needs the ID card, issue 22; the
+client then signs in with the eID card through the local OpenID Connect provider); the
 counsellor signs in and uploads a missing document for the client; the caseworker sees it in the e-file,
 marked as from the partner; the client takes the consent back and the counsellor's next request is refused."""
 
@@ -7,6 +9,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from willkommen.accounts.models import ClientIdentityProvider
+from willkommen.accounts.tests.oidc_provider import Provider
+from willkommen.accounts.tests.test_client_sso import EID, eid_claims
 from willkommen.core.testing import axe_violations, format_violations, make_staff
 
 from .conftest import make_anliegen, make_person, pdf_upload
@@ -44,6 +49,21 @@ def test_consent_in_farsi_upload_by_the_counsellor_and_revocation(browser, live_
     cpage.wait_for_url("**/status/case/**")
     cpage.goto(f"{base}/consents/")
     assert cpage.locator("html").get_attribute("dir") == "rtl" and cpage.locator("html").get_attribute("lang") == "fa"
+    assert cpage.locator(".consent-needs-trust").is_visible() and cpage.locator("#id_organisation").count() == 0
+    _axe(cpage)
+    with Provider() as idp:
+        bundid = ClientIdentityProvider.objects.create(
+            authority=authority,
+            name="BundID",
+            issuer=idp.issuer,
+            client_id=idp.client_id,
+            client_secret=idp.client_secret,
+            acr_high=EID,
+            enabled=True,
+        )
+        idp.next_user = eid_claims(family_name="Rahimi", place_of_birth="")
+        cpage.goto(f"{base}/signin/oidc/{bundid.pk}/?next=/consents/")
+        cpage.wait_for_url(f"{base}/consents/")
     _axe(cpage)
     cpage.locator("#id_organisation").select_option(str(org.pk))
     cpage.locator("input[name=scopes][value=case_status]").check()
