@@ -52,14 +52,6 @@ def person_bookings(request, person):
     )
 
 
-def office_links(request, obj=None):
-    """The hub of the office's set-up (``/desk/office/``): offers, allocation rounds, opening hours, closures."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.can("office.setup"):
-        return ""
-    return render_to_string("appointments/setup/_office_links.html", {}, request=request)
-
-
 def my_bookings(request, person):
     """Section "Appointments" of the client's overview (slot ``portal.my``): the person's bookings, newest
     first, filtered in SQL by the person and the authority (the page has checked the client's sign-in)."""
@@ -76,9 +68,16 @@ def my_bookings(request, person):
 
 
 def register():
+    from django.utils.translation import gettext_lazy as _
+
+    from willkommen.audit.office_views import register_link
     from willkommen.core import panels
 
-    panels.register("office.setup", office_links, order=20)
+    # the hub of the office's set-up (/desk/office/): offers, allocation rounds, opening hours, closures
+    register_link(_("Appointment offers"), "appointments:setup-offers", "office.setup", order=10)
+    register_link(_("Allocation rounds"), "appointments:setup-rounds", "office.setup", order=11)
+    register_link(_("Opening hours"), "appointments:setup-hours", "office.setup", order=12)
+    register_link(_("Closures"), "appointments:setup-closures", "office.setup", order=13)
     panels.register("cases.case", case_invite)
     panels.register("clients.person", person_bookings, order=50)
     panels.register("clients.person.actions", person_invite, order=30)
