@@ -314,6 +314,6 @@ def test_the_office_hub_lists_the_pages_for_holders_only(authority, team, role):
 
     links = ["/desk/appointments/offers/", "/desk/appointments/rounds/", "/desk/appointments/hours/"]
     if role in HOLDERS:
-        assert all(link in html for link in links) and html.count("<li class=\"kern-card\">") >= 4
+        assert all(link in html for link in links) and html.count('<li class="kern-card">') >= 4
     else:
         assert not any(link in html for link in links)
