@@ -23,6 +23,7 @@ ROUTES = {
     "api-clients:person-detail": (lambda w: {"pk": w[OWN].person.pk}, OWN),
     "api-efile:person-documents": (lambda w: {"person_id": w[OWN].person.pk}, OWN),
     "api-efile:content": (lambda w: {"pk": w[OWN].document.pk}, OWN),
+    "efile:preview": (lambda w: {"pk": w[OWN].document.pk}, OWN),
     "api-cases:case": (lambda w: {"pk": w[OWN].case.pk}, OWN),
     "api-cases:timeline": (lambda w: {"pk": w[OWN].case.pk}, OWN),
     "api-cases:decisions": (lambda w: {"pk": w[OWN].case.pk}, OWN),
@@ -169,6 +170,20 @@ NOT_READS = {
     # the notice preview of a decision draft (the walk's case has none: 404); its read is audited per
     # view and tested per role in cases/tests/test_pages.py
     "cases:decision_preview",
+    # the office's set-up (issue 15 item 8): teams, staff accounts, offers, hours, closures, allocation
+    # rounds, changes in the law, routing rules – no person; every change is in the change history
+    "accounts:office_staff_active",
+    "accounts:office_staff_edit",
+    "accounts:office_team_edit",
+    "appointments:setup-closure",
+    "appointments:setup-closure-delete",
+    "appointments:setup-hours-delete",
+    "appointments:setup-hours-edit",
+    "appointments:setup-offer",
+    "appointments:setup-round-run",
+    "cases:law_change",
+    "catalogue:routing_delete",
+    "catalogue:routing_edit",
 }
 QUERIES = {
     "clients:list": "?q=Eigenma",
