@@ -1,10 +1,11 @@
 """Commands of the rights room: recording a fact on a person, the monthly screening run."""
 
 import datetime as dt
+import json
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,17 +183,35 @@ def screen(authority, on, *, batch=500):
             )
             checks.append(check)
             outcomes.append(made)
-        with transaction.atomic():  # two INSERTs per batch: the checks, then their outcomes
-            Check.objects.bulk_create(checks)
+        with transaction.atomic():  # per batch: the checks, their ids, then their outcomes
+            _insert(Check, checks)
+            check_ids = dict(Check.objects.filter(run=run, person_id__in=chunk).values_list("person_id", "pk"))
             for check, made in zip(checks, outcomes, strict=True):
                 for outcome in made:
-                    outcome.check_run = check
-            CheckOutcome.objects.bulk_create([o for made in outcomes for o in made])
+                    outcome.check_run_id = check_ids[check.person_id]
+            _insert(CheckOutcome, [o for made in outcomes for o in made])
     run.persons = Check.objects.filter(run=run).count()
     run.finished_at = timezone.now()
     run.save(update_fields=["persons", "finished_at"])
     _audit_run(authority, run, len(ids))
     return run
+
+
+def _insert(model, objs):
+    """Insert ``objs`` (unsaved; their ids are not set): on PostgreSQL by COPY – a check with its facts and
+    five outcomes with three JSON lists each made Django's bulk INSERT (client-side quoting of arrays of
+    JSON) half of a run's time – elsewhere by ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objs:
+            row = [f.pre_save(obj, True) for f in fields]  # pre_save: auto_now_add fields get their time
+            copy.write_row([json.dumps(v) if f.attname in json_fields else v for f, v in zip(fields, row, strict=True)])
 
 
 def _audit_run(authority, run, read):
