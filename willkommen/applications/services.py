@@ -226,7 +226,6 @@ def submit(application, *, idempotency_key, status_url=""):
     idempotency key on the case. Repeats return the same case and the same access code."""
     from willkommen.cases.models import CaseSource
     from willkommen.cases.services import open_case
-    from willkommen.tenancy.services import route_to_team
 
     key = (idempotency_key or "").strip()[:43]
     if not key:
@@ -244,16 +243,12 @@ def submit(application, *, idempotency_key, status_url=""):
             raise SubmitRefused(problems)
         authority = app.authority
         person = _person_for(app)
-        team = route_to_team(
-            authority, anliegen=app.anliegen, nationalities=person.nationalities, surname=person.family_name
-        )
-        case, code = open_case(
+        case, code = open_case(  # routed by open_case: its routers (an invited application), then the rules
             authority,
             person=person,
             anliegen=app.anliegen,
             source=CaseSource.ONLINE,
             answers=app.answers,
-            team=team,
             idempotency_key=case_key(app, key),
         )
         if code is None:  # cannot happen with keys namespaced by application; never hand out another case

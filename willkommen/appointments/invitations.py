@@ -54,6 +54,28 @@ def invite_person(
     invitation-only places until ``deadline``, through ``channel`` (e-mail, SMS, messenger or letter; empty:
     the person's own). ``batch`` is the form's one-time key: a repeated submit invites nobody twice (returns
     None for a person already invited with that key). Returns the invitation."""
+    made = personal_link(
+        authority,
+        person=person,
+        anliegen=anliegen,
+        deadline=deadline,
+        staff=staff,
+        channel=channel,
+        case=case,
+        location=location,
+        batch=batch,
+    )
+    if made is None:
+        return None  # invited with this form before
+    invitation, token = made
+    jobs.notify("invitation", invitation.pk, token=token, portal_url=portal_url)
+    return invitation
+
+
+def personal_link(authority, *, person, anliegen, deadline, staff, channel="", case=None, location=None, batch=""):
+    """The invitation of :func:`invite_person` without its message: ``(invitation, token)`` for another room
+    that sends the booking link in its own letter (the rights room's invitation to apply), or None when
+    ``batch`` was used for the person before. Raises InvitationRefused / not found like invite_person."""
     from django.db import IntegrityError, transaction
 
     from willkommen.messaging.services import reachable_channels
@@ -90,9 +112,8 @@ def invite_person(
                 created_by=staff,
             )
     except IntegrityError:
-        return None  # invited with this form before
-    jobs.notify("invitation", invitation.pk, token=token, portal_url=portal_url)
-    return invitation
+        return None
+    return invitation, token
 
 
 def book_invitation(authority, invitation, slot_id, *, portal_url="", staff=None, now=None):

@@ -133,11 +133,16 @@ def send_moved(booking_id, reason="", by_office=False):
     )
 
 
+def invitation_link(token, portal_url=""):
+    """The client's link of a personal invitation (the invitation message carries it)."""
+    return f"{(portal_url or '').rstrip('/')}/appointments/invitation/{token}/"
+
+
 def send_invitation(invitation_id, token, portal_url):
     from .models import Invitation
 
     invitation = Invitation.objects.select_related("authority", "anliegen", "person", "case").get(pk=invitation_id)
-    link = f"{(portal_url or '').rstrip('/')}/appointments/invitation/{token}/"
+    link = invitation_link(token, portal_url)
     values = {
         "name": f"{invitation.given_names} {invitation.family_name}".strip(),
         "anliegen": lambda language: catalogue_selectors.title(invitation.anliegen, language),

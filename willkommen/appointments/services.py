@@ -34,8 +34,9 @@ from .identity import (
     qr_payload,
     token_matches,
 )
-from .invitations import InvitationRefused, book_invitation, follow_up, invite, invite_person
+from .invitations import InvitationRefused, book_invitation, follow_up, invite, invite_person, personal_link
 from .ledger import channels_for, has_place
+from .notifications import invitation_link
 
 __all__ = [
     "PASSPORT_NUMBER_INVALID",
@@ -63,6 +64,8 @@ __all__ = [
     "in_language",
     "invite",
     "invite_person",
+    "personal_link",
+    "invitation_link",
     "InvitationRefused",
     "language_of",
     "mark",

@@ -284,6 +284,15 @@ DEFINITIONS = [
         german_below=True,
     ),
     Definition(
+        "rights_invitation_appointment",
+        "rights",
+        _("Invitation to apply for a residence right, with an appointment"),
+        ("name", "rule", "explanation", "checklist", "link", "deadline", "authority"),
+        ("rule", "explanation", "link", "deadline"),
+        optional=("checklist",),
+        german_below=True,
+    ),
+    Definition(
         "waitlist",
         "appointments",
         _("No place in an allocation round"),

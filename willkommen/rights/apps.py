@@ -20,4 +20,6 @@ class RightsConfig(AppConfig):
 
         audit_objects.register()  # how the audit log names this room's objects
         # The application an invitation asked for, when it opens a case, is linked to the invitation.
+        # It goes to the team of the check that invited (before the routing rules), and is linked to the invitation.
+        opening.register_router(services.route_application)
         opening.register_opened(services.link_application)

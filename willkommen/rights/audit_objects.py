@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from willkommen.audit import objects
 
-from .models import Fact, FactKind, RightsInvitation
+from .models import Fact, FactKind, RightsInvitation, ScreeningRun
 
 
 def facts(authority, ids):
@@ -19,6 +19,11 @@ def invitations(authority, ids):
     return {str(pk): _("Invitation to apply (%(basis)s)") % {"basis": basis} for pk, basis in rows}
 
 
+def runs(authority, ids):
+    rows = ScreeningRun.objects.filter(authority=authority, pk__in=objects.int_ids(ids)).values_list("pk", "on")
+    return {str(pk): _("Residence rights screening of %(on)s") % {"on": on.isoformat()} for pk, on in rows}
+
+
 def _label(choices, value):
     try:
         return choices(value).label
@@ -29,3 +34,4 @@ def _label(choices, value):
 def register():
     objects.register("rights.fact", facts)
     objects.register("rights.rightsinvitation", invitations)
+    objects.register("rights.screeningrun", runs)

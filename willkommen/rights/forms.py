@@ -1,4 +1,6 @@
-"""Desk forms of the rights room: the candidate filter and recording a fact on a person."""
+"""Desk forms of the rights room: the candidate filter, inviting candidates and recording a fact on a person."""
+
+import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from willkommen.core import forms
 
 from . import services
-from .models import FactKind, FactSource, RuleKey
+from .models import FactKind, FactSource, InvitationMode, RuleKey
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES = {"yes", "ja", "true", "1", "y", "j"}
@@ -77,4 +79,58 @@ class FactForm(forms.Form):
                 self.add_error("value", error.message)
         if data.get("document") is not None:
             data["document"] = self.documents.get(data["document"])
+        return data
+
+
+BOOKING_WEEKS = 4
+MAX_SELECTED = 200  # more than a page of the list (50 rows) never comes from the form
+
+
+class InviteForm(forms.Form):
+    """The candidate list's invitation form: the selected outcomes (checkboxes ``outcome`` in the table rows,
+    tied to this form by their ``form`` attribute), how to apply and, for an appointment, the booking
+    deadline. ``candidates`` is the user's candidate query: a selected id not in it (another authority's,
+    not visible, not a candidate) fails the whole form."""
+
+    mode = forms.ChoiceField(
+        label=_("How to apply"), choices=InvitationMode.choices, initial=InvitationMode.ONLINE, widget=forms.RadioSelect
+    )
+    deadline = forms.DateField(
+        label=_("Book an appointment by"),
+        required=False,
+        widget=DATE,
+        help_text=_("Only for an invitation with an appointment."),
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        self.fields["deadline"].initial = timezone.localdate() + dt.timedelta(weeks=BOOKING_WEEKS)
+
+    def _outcomes(self):
+        raw = self.data.getlist("outcome") if hasattr(self.data, "getlist") else []
+        if not raw:
+            raise forms.ValidationError(_("Select at least one candidate."))
+        if len(raw) > MAX_SELECTED or not all(str(v).isdigit() for v in raw):
+            raise forms.ValidationError(_("The selection is not valid. Reload the list and select again."))
+        ids = {int(v) for v in raw}
+        found = list(self.candidates.filter(pk__in=ids))
+        if len(found) != len(ids):
+            raise forms.ValidationError(
+                _("Some of the selected persons are not on your candidate list. Nothing was sent.")
+            )
+        return found
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["outcomes"] = self._outcomes()
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        if data.get("mode") == InvitationMode.APPOINTMENT:
+            deadline = data.get("deadline")
+            if deadline is None:
+                self.add_error("deadline", _("Enter the date by which the appointment is to be booked."))
+            elif deadline < timezone.localdate():
+                self.add_error("deadline", _("The date cannot lie in the past."))
         return data

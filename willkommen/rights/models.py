@@ -153,8 +153,14 @@ class CheckOutcome(TenantModel):
         indexes = [models.Index(fields=["authority", "rule_key", "rank"])]
 
 
+class InvitationMode(models.TextChoices):
+    ONLINE = "online", _("online application")
+    APPOINTMENT = "appointment", _("appointment at the office")
+
+
 class RightsInvitation(TenantModel):
-    """An invitation to apply sent from the candidate list: once per outcome (a second click sends nothing)."""
+    """An invitation to apply sent from the candidate list: once per outcome (a second click sends nothing),
+    with the link to the online application or a personal link to book an appointment (``appointment``)."""
 
     outcome = models.OneToOneField(CheckOutcome, on_delete=models.CASCADE, related_name="invitation")
     person = models.ForeignKey("clients.Person", on_delete=models.CASCADE, related_name="rights_invitations")
@@ -163,6 +169,10 @@ class RightsInvitation(TenantModel):
     # The case the client's application opened (for the rule's Anliegen, after the invitation).
     case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     language = models.CharField(max_length=8)
+    mode = models.CharField(max_length=12, choices=InvitationMode.choices, default=InvitationMode.ONLINE)
+    appointment = models.ForeignKey(
+        "appointments.Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

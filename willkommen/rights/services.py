@@ -1,10 +1,11 @@
 """Commands of the rights room: recording a fact on a person, the monthly screening run."""
 
 import datetime as dt
+import json
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,17 @@ from willkommen.tenancy import selectors as tenancy_selectors
 from willkommen.tenancy import services as tenancy_services
 
 from . import evaluator, facts, selectors
-from .models import Check, CheckOutcome, Fact, FactKind, FactSource, RightsInvitation, RuleVersion, ScreeningRun
+from .models import (
+    Check,
+    CheckOutcome,
+    Fact,
+    FactKind,
+    FactSource,
+    InvitationMode,
+    RightsInvitation,
+    RuleVersion,
+    ScreeningRun,
+)
 
 log = logging.getLogger(__name__)
 
@@ -172,16 +183,48 @@ def screen(authority, on, *, batch=500):
             )
             checks.append(check)
             outcomes.append(made)
-        with transaction.atomic():  # two INSERTs per batch: the checks, then their outcomes
-            Check.objects.bulk_create(checks)
+        with transaction.atomic():  # per batch: the checks, their ids, then their outcomes
+            _insert(Check, checks)
+            check_ids = dict(Check.objects.filter(run=run, person_id__in=chunk).values_list("person_id", "pk"))
             for check, made in zip(checks, outcomes, strict=True):
                 for outcome in made:
-                    outcome.check_run = check
-            CheckOutcome.objects.bulk_create([o for made in outcomes for o in made])
+                    outcome.check_run_id = check_ids[check.person_id]
+            _insert(CheckOutcome, [o for made in outcomes for o in made])
     run.persons = Check.objects.filter(run=run).count()
     run.finished_at = timezone.now()
     run.save(update_fields=["persons", "finished_at"])
+    _audit_run(authority, run, len(ids))
     return run
+
+
+def _insert(model, objs):
+    """Insert ``objs`` (unsaved; their ids are not set): on PostgreSQL by COPY – a check with its facts and
+    five outcomes with three JSON lists each made Django's bulk INSERT (client-side quoting of arrays of
+    JSON) half of a run's time – elsewhere by ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objs:
+            row = [f.pre_save(obj, True) for f in fields]  # pre_save: auto_now_add fields get their time
+            copy.write_row([json.dumps(v) if f.attname in json_fields else v for f, v in zip(fields, row, strict=True)])
+
+
+def _audit_run(authority, run, read):
+    """The job's own reads: one audit entry per run (call) naming how many persons' files it read. Every
+    person read also has its ``Check`` row of this run, which keeps the facts used – the per-person trail –
+    so the log does not take 200,000 rows a month (docs/rights.md, "The monthly screening")."""
+    audit.record(
+        authority=authority,
+        action=Action.READ,
+        obj=run,
+        purpose="rights screening job",
+        detail=f"{read} persons read (residence history and recorded facts), screening of {run.on.isoformat()}",
+    )
 
 
 def _check_person(authority, run, person, team_id, entries, recorded, rules, rows, previous):
@@ -239,12 +282,35 @@ def _checklist(anliegen):
     return titles
 
 
+def _links(authority, actor, person, anliegen, mode, deadline, portal_url):
+    """``(template key, link, extra values, appointment invitation)`` for the chosen way to apply: the online
+    application for the Anliegen, or a personal link to book an appointment for it (appointments room)."""
+    from willkommen.appointments import services as appointments
+
+    base = (portal_url or settings.SITE_URL).rstrip("/")
+    if mode == InvitationMode.ONLINE:
+        link = f"{base}{reverse('applications:start', args=[anliegen.slug])}" if anliegen is not None else ""
+        return "rights_invitation", link, {}, None
+    if anliegen is None:
+        raise RightsError(_("This rule has no Anliegen in the catalogue: no appointment can be offered."))
+    if deadline is None or deadline < timezone.localdate():
+        raise RightsError(_("Choose a booking deadline that does not lie in the past."), "deadline")
+    try:
+        made = appointments.personal_link(authority, person=person, anliegen=anliegen, deadline=deadline, staff=actor)
+    except appointments.InvitationRefused as error:
+        raise RightsError(f"{person.full_name}: {error}") from error
+    booked, token = made
+    return "rights_invitation_appointment", appointments.invitation_link(token, base), {"deadline": deadline}, booked
+
+
 @transaction.atomic
-def invite(authority, actor, outcome, *, portal_url="", request=None):
+def invite(authority, actor, outcome, *, mode=InvitationMode.ONLINE, deadline=None, portal_url="", request=None):
     """Send the person of ``outcome`` (likely or needs data) an invitation to apply: in their language and
     channel (by letter where that is their channel), the rule explained, the catalogue's checklist for the
-    legal basis and the link to the online application. Once per outcome: a second call returns the first
-    invitation and sends nothing. Raises RightsError for an unlikely outcome."""
+    legal basis and either the link to the online application (``mode="online"``) or a personal link to
+    book an appointment for the rule's Anliegen until ``deadline`` (``mode="appointment"``). Once per
+    outcome: a second call returns the first invitation and sends nothing. Raises RightsError for an
+    unlikely outcome or an appointment that cannot be offered."""
     outcome = CheckOutcome.objects.select_for_update().select_related("check_run__person", "rule").get(pk=outcome.pk)
     if outcome.authority_id != authority.pk:
         raise RightsError(_("This person is not of this authority."))
@@ -253,11 +319,11 @@ def invite(authority, actor, outcome, *, portal_url="", request=None):
         return existing, False
     if outcome.result not in (evaluator.LIKELY, evaluator.NEEDS_DATA):
         raise RightsError(_("Only likely candidates and those with missing facts are invited."))
+    if mode not in InvitationMode.values:
+        raise RightsError(_("Choose how the person is to apply."), "mode")
     person, rule = outcome.check_run.person, outcome.rule
     anliegen = catalogue_selectors.anliegen_list(authority).filter(slug=rule.anliegen_slug).first()
-    link = ""
-    if anliegen is not None:
-        link = f"{(portal_url or settings.SITE_URL).rstrip('/')}{reverse('applications:start', args=[anliegen.slug])}"
+    key, link, extra, booked = _links(authority, actor, person, anliegen, mode, deadline, portal_url)
     context = {
         "name": person.full_name,
         "rule": rule.legal_basis,
@@ -265,13 +331,10 @@ def invite(authority, actor, outcome, *, portal_url="", request=None):
         "checklist": _checklist(anliegen),
         "link": link,
         "authority": authority.name,
+        **extra,
     }
     message = messaging_services.send_template(
-        authority,
-        "rights_invitation",
-        person=person,
-        context=context,
-        idempotency_key=f"rights-invitation:{outcome.pk}",
+        authority, key, person=person, context=context, idempotency_key=f"rights-invitation:{outcome.pk}"
     )
     invitation = RightsInvitation.objects.create(
         authority=authority,
@@ -279,6 +342,8 @@ def invite(authority, actor, outcome, *, portal_url="", request=None):
         person=person,
         rule=rule,
         message=message,
+        mode=mode,
+        appointment=booked,
         language=getattr(message, "language", person.preferred_language),
         invited_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -290,23 +355,51 @@ def invite(authority, actor, outcome, *, portal_url="", request=None):
         actor=actor,
         request=request,
         purpose="rights.invitation",
-        detail=rule.key,
+        detail=f"{rule.key} {mode}",
     )
     return invitation, True
+
+
+@transaction.atomic
+def invite_many(authority, actor, outcomes, *, mode=InvitationMode.ONLINE, deadline=None, portal_url="", request=None):
+    """Invite the persons of several outcomes in one go (the candidate list's selection): all or nothing –
+    a RightsError for one rolls back every invitation of the call. Outcomes already invited are reported,
+    not sent again. Returns ``(invited, already)``: the new invitations and the earlier ones."""
+    invited, already = [], []
+    for outcome in outcomes:
+        invitation, sent = invite(
+            authority, actor, outcome, mode=mode, deadline=deadline, portal_url=portal_url, request=request
+        )
+        (invited if sent else already).append(invitation)
+    return invited, already
+
+
+def _waiting_invitation(authority_id, person_id, slug):
+    """The person's newest invitation to apply for the Anliegen ``slug`` that no case answered yet."""
+    if not slug or person_id is None:
+        return None
+    return (
+        RightsInvitation.objects.filter(
+            authority_id=authority_id, person_id=person_id, rule__anliegen_slug=slug, case__isnull=True
+        )
+        .select_related("outcome__check_run")
+        .order_by("-invited_at", "-id")
+        .first()
+    )
+
+
+def route_application(authority, person, anliegen):
+    """Hook of the cases room (``opening.register_router``): a case for the Anliegen of a rule the person was
+    invited to apply under goes to the team of the check that invited (None: the routing rules decide)."""
+    invitation = _waiting_invitation(authority.pk, getattr(person, "pk", None), getattr(anliegen, "slug", ""))
+    if invitation is None or invitation.outcome.check_run.team_id is None:
+        return None
+    return tenancy_selectors.teams(authority).filter(pk=invitation.outcome.check_run.team_id).first()
 
 
 def link_application(case):
     """Hook of the cases room (``opening.register_opened``): a case for the Anliegen of a rule the person was
     invited to apply under is linked to the newest such invitation not yet linked."""
-    slug = getattr(case.anliegen, "slug", "")
-    if not slug:
-        return
-    invitation = (
-        RightsInvitation.objects.filter(
-            authority_id=case.authority_id, person_id=case.person_id, rule__anliegen_slug=slug, case__isnull=True
-        )
-        .order_by("-invited_at", "-id")
-        .first()
-    )
+    invitation = _waiting_invitation(case.authority_id, case.person_id, getattr(case.anliegen, "slug", ""))
     if invitation is not None:
         RightsInvitation.objects.filter(pk=invitation.pk).update(case=case)

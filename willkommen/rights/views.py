@@ -18,7 +18,7 @@ from willkommen.core.paging import LeanPaginator
 from willkommen.tenancy import selectors as tenancy_selectors
 
 from . import facts, selectors, services, texts
-from .forms import FactForm, FilterForm
+from .forms import FactForm, FilterForm, InviteForm
 from .models import FactKind, FactSource, RuleKey
 
 PAGE_SIZE = 50
@@ -34,6 +34,11 @@ def _reasons(outcome):
 
 @desk_view("rights.view")
 def candidates(request):
+    return _list(request)
+
+
+def _list(request, invite_form=None, status=200):
+    """The candidate list; ``invite_form`` is a refused invitation form shown with its errors (``status``)."""
     authority = request.authority
     teams = list(tenancy_selectors.teams(authority))
     form = FilterForm(request.GET or None, teams=teams)
@@ -46,12 +51,57 @@ def candidates(request):
     rows = [(outcome, _reasons(outcome)) for outcome in page.object_list]
     checks = list({o.check_run.pk: o.check_run for o in page.object_list}.values())
     record_read(request, *checks, purpose="rights screening")
+    can_invite = request.user.can("rights.invite")
+    if can_invite and invite_form is None:
+        invite_form = InviteForm()
     return render(
         request,
         "rights/candidates.html",
-        {"form": form, "page": page, "rows": rows, "run": run, "can_invite": request.user.can("rights.invite")},
-        status=form_status(form),
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "run": run,
+            "can_invite": can_invite,
+            "invite_form": invite_form,
+            "selected": set(invite_form.data.getlist("outcome")) if invite_form and invite_form.is_bound else set(),
+        },
+        status=status if status != 200 else form_status(form),
     )
+
+
+@desk_view("rights.invite")
+@require_POST
+def invite_selected(request):
+    """Invite the selected candidates in one go (online application or appointment). A selection with an id
+    that is not on the user's candidate list, an empty one or a refused invitation sends nothing (400)."""
+    authority = request.authority
+    form = InviteForm(request.POST, candidates=selectors.candidates(request.user, authority))
+    if not form.is_valid():
+        return _list(request, form, status=400)
+    data = form.cleaned_data
+    try:
+        invited, already = services.invite_many(
+            authority,
+            request.user,
+            data["outcomes"],
+            mode=data["mode"],
+            deadline=data["deadline"],
+            portal_url=portal_url(request),
+            request=request,
+        )
+    except services.RightsError as error:
+        form.add_error(None, _("Nothing was sent: %(reason)s") % {"reason": error.message})
+        return _list(request, form, status=400)
+    summary = _("%(invited)d invited, %(already)d already invited.") % {
+        "invited": len(invited),
+        "already": len(already),
+    }
+    if already:
+        names = ", ".join(sorted({i.person.full_name for i in already}))
+        summary = " ".join([summary, _("Already invited: %(names)s.") % {"names": names}])
+    messages.success(request, summary)
+    return redirect(request.POST.get("next")) if _safe(request) else redirect("rights:candidates")
 
 
 @desk_view("rights.view")
