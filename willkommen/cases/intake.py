@@ -104,6 +104,18 @@ def receipt_file_name(case):
     return f"Eingangsbestaetigung-{case.number}.pdf"
 
 
+def fiction_statement(case):
+    """The receipt's § 81 statement as the online receipt has it (``applications/receipt_pdf.html``): the
+    template store block ``receipt_counts_under_81`` when the application arrived while the declared title
+    was valid (§ 81 (4) sentence 1, from the history through the pure ``fiction.fiction_rule``), else
+    ``receipt_received_on``; both name the day of arrival (for a letter: the postmark)."""
+    from . import fiction
+    from .residence import arrival, fiction_paragraph
+
+    key = "receipt_counts_under_81" if fiction_paragraph(case) == fiction.P81_4_1 else "receipt_received_on"
+    return {"key": key, "values": {"date": arrival(case)}, "emphasis": key == "receipt_counts_under_81"}
+
+
 def receipt_letter(case, values, *, for_post=True):
     """The receipt as a letter (template store key ``receipt``) – for post, or attached to the e-mail –
     filed in the case's e-file; the PDF's bytes."""
@@ -117,7 +129,7 @@ def receipt_letter(case, values, *, for_post=True):
         person=case.person,
         case=case,
         kind=LetterKind.NOTICE,
-        context={"notice_key": "receipt", "text_values": values},
+        context={"notice_key": "receipt", "text_values": values, "extra_blocks": [fiction_statement(case)]},
         title=letter_title,
         for_post=for_post,
     )
