@@ -148,13 +148,13 @@ def open_at_desk(
     title_valid_to=None,
     answers=None,
     origin="",
+    scans=(),
     idempotency_key,
 ):
     """Open one case for ``person`` (of ``authority``) from a desk way in. Returns ``(case, access_code)``;
-    a repeated ``idempotency_key`` returns the case it opened with ``access_code=None`` and sends nothing."""
-    from willkommen.clients.models import ResidenceSource
-    from willkommen.clients.services import record_residence
-
+    a repeated ``idempotency_key`` returns the case it opened with ``access_code=None`` and sends nothing.
+    ``scans``: uploaded files filed under the new case through the e-file's checks (one refused file
+    refuses the whole intake: the e-file's ``UploadRejected``, nothing opened)."""
     if source not in DESK_SOURCES:
         raise IntakeRefused(_("Choose how the application came in."))
     if person.authority_id != authority.pk or anliegen.authority_id != authority.pk:
@@ -176,18 +176,40 @@ def open_at_desk(
             return case, None
         if origin:
             link_origin(authority, actor, origin, case)
+        file_scans(case, actor, scans)
         if title_kind:
-            record_residence(
-                person,
-                kind=title_kind,
-                valid_to=title_valid_to,
-                source=ResidenceSource.DECLARED,
-                actor=actor,
-                case=case,
-                source_ref=f"case:{case.pk}:declared",
-            )  # the listener (residence.sync_permit_expiry) sets the case's permit expiry from it
+            record_declared_title(case, actor, title_kind, title_valid_to)
         send_receipt(case, code)
     return case, code
+
+
+def record_declared_title(case, actor, kind, valid_to):
+    """The title the client declares, as an unverified entry of the residence history; the listener
+    (``residence.sync_permit_expiry``) sets the case's permit expiry from it."""
+    from willkommen.clients.models import ResidenceSource
+    from willkommen.clients.services import record_residence
+
+    record_residence(
+        case.person,
+        kind=kind,
+        valid_to=valid_to,
+        source=ResidenceSource.DECLARED,
+        actor=actor,
+        case=case,
+        source_ref=f"case:{case.pk}:declared",
+    )
+
+
+def file_scans(case, actor, scans):
+    """Scans made at the desk into the e-file, filed under ``case`` (the e-file's upload checks)."""
+    from willkommen.efile.models import Source
+    from willkommen.efile.services import add_document
+
+    source = Source.SERVICEPOINT if case.source == CaseSource.SERVICEPOINT else Source.STAFF
+    for scan in scans:
+        add_document(
+            case.authority, case.person, scan, document_type="other", source=source, case=case, uploaded_by=actor
+        )
 
 
 def link_origin(authority, actor, origin, case):

@@ -549,11 +549,12 @@ def _open_form(request, person, search_form):
 def _open_submitted(request, person, search_form):
     """The sent form: open the case (or show what is wrong, 400, nothing opened)."""
     from willkommen.catalogue.checklist import InvalidAnswers, parse_answers
+    from willkommen.efile.uploads import UploadRejected
 
     from . import intake
     from .forms import OpenCaseForm
 
-    form = OpenCaseForm(request.POST, authority=request.authority)
+    form = OpenCaseForm(request.POST, request.FILES, authority=request.authority)
     anliegen = _question_anliegen(request, request.POST.get("anliegen"))
     raw_answers = {key[2:]: value for key, value in request.POST.items() if key.startswith("q_")}
     page = {"questions": _questions(anliegen, raw_answers), "anliegen": anliegen}
@@ -570,8 +571,8 @@ def _open_submitted(request, person, search_form):
     except intake.IntakeRefused as exc:
         form.add_error(None, str(exc))
         return _open_page(request, form, person, [], search_form, status=400, **page)
-    except ValidationError as exc:
-        form.add_error(None, exc)
+    except (ValidationError, UploadRejected) as exc:
+        form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
         return _open_page(request, form, person, [], search_form, status=400, **page)
     return _opened(request, case, code)
 
@@ -590,6 +591,7 @@ def _open_case(request, person, data, answers):
         title_valid_to=data["title_valid_to"],
         answers=answers,
         origin=data["origin"],
+        scans=data["scans"],
         idempotency_key=str(data["idempotency_key"]),
     )
 

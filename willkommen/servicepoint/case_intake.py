@@ -24,8 +24,10 @@ def open_case_url(drop_off):
 
 
 def link(authority, actor, object_id, case):
-    """Link the drop-off to the case just opened; the label names its ticket when there is one."""
+    """Link the drop-off to the case just opened and file its documents (the e-file documents recorded for
+    it) under the case, so they are on the case's timeline; the label names its ticket when there is one."""
     from willkommen.cases.intake import IntakeRefused
+    from willkommen.efile.services import file_under_case
 
     from .models import DropOff
 
@@ -44,6 +46,8 @@ def link(authority, actor, object_id, case):
             raise IntakeRefused(_("This drop-off belongs to another person."))
         found.case = case
         found.save(update_fields=["case"])
+        ids = [item["document_id"] for item in found.items if item.get("document_id")]
+        file_under_case(authority, case.person, ids, case)
     if found.ticket:
         return _("ServicePoint drop-off %(number)s (ticket %(ticket)s)") % {
             "number": found.pk,

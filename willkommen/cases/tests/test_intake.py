@@ -287,3 +287,58 @@ def test_the_desk_receipt_carries_the_81_statement_in_german_and_the_clients_lan
         assert german not in text and turkish not in text
         assert f"Ihr Antrag gilt als am {day} eingegangen." in text
         assert f"Başvurunuz {day} tarihinde alınmış sayılır." in text
+
+
+def _png(name):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), (0, 0, 255)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+@pytest.mark.django_db
+def test_scans_uploaded_at_the_desk_are_filed_under_the_new_case_once(desk, person, anliegen, settings, tmp_path):
+    from willkommen.cases.selectors import full_timeline
+    from willkommen.efile.models import Document
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    key = uuid.uuid4()
+    first = _post(desk, person, anliegen, key, scans=[_png("pass.png"), _png("foto.png")])
+    second = _post(desk, person, anliegen, key, scans=[_png("pass.png"), _png("foto.png")])  # double submit
+    assert first.status_code == second.status_code == 302
+    case = Case.objects.get(person=person)
+    scans = Document.objects.filter(person=person).exclude(source="letter")  # not the receipt letter
+    assert sorted(d.original_name for d in scans) == ["foto.png", "pass.png"]
+    assert {d.case_id for d in scans} == {case.pk}
+    on_timeline = {e.data["document_id"] for e in full_timeline(case) if e.kind == "document"}
+    assert on_timeline == {d.pk for d in scans}
+
+
+@pytest.mark.django_db
+def test_a_refused_scan_refuses_the_intake_and_opens_nothing(desk, person, anliegen, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from willkommen.efile.models import Document
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    program = SimpleUploadedFile("tool.exe", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/octet-stream")
+    response = _post(desk, person, anliegen, uuid.uuid4(), scans=[_png("pass.png"), program])
+    assert response.status_code == 400
+    assert not Case.objects.exists() and not Document.objects.exists()
+    assert not _receipts_all()
+
+
+def _receipts_all():
+    from willkommen.messaging.models import Message
+
+    return list(Message.objects.filter(template_key="receipt"))

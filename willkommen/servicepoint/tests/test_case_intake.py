@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from willkommen.accounts.roles import Role
 from willkommen.cases.models import Case, CaseSource
@@ -98,3 +99,44 @@ def test_the_link_per_role(client, authority, team, drop_off, role):
     url = _open_link(client, drop_off)
     assert bool(url) == user.can("cases.open")
     assert client.get(url).status_code == 200
+
+
+def _png(name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import png_bytes
+
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def test_the_drop_offs_documents_are_filed_under_the_case_and_on_its_timeline(
+    sp_client, authority, person, sp_staff, anliegen
+):
+    from willkommen.cases.selectors import full_timeline
+    from willkommen.efile.models import Document
+    from willkommen.servicepoint.dropoff import record_drop_off
+
+    earlier = make_anliegen(authority, "earlier")
+    other_case = Case.objects.create(
+        authority=authority,
+        person=person,
+        anliegen=earlier,
+        number="2026-OTHER",
+        source=CaseSource.COUNTER,
+        received_at=timezone.now(),
+    )
+    handed_in = record_drop_off(
+        authority, person, [(_png("pass.png"), "passport", "Pass"), (_png("foto.png"), "photo", "")], staff=sp_staff
+    )
+    elsewhere = record_drop_off(authority, person, [(_png("x.png"), "other", "")], staff=sp_staff, case=other_case)
+    url = _open_link(sp_client, handed_in)
+    key = uuid.uuid4()
+    assert _submit(sp_client, url, anliegen, key).status_code == 200
+    assert _submit(sp_client, url, anliegen, key).status_code == 200  # double submit
+    case = Case.objects.exclude(pk=other_case.pk).get(person=person)
+    filed = Document.objects.filter(case=case).exclude(source="letter").order_by("pk")  # not the receipt
+    assert [d.pk for d in filed] == [item["document_id"] for item in handed_in.items]
+    assert Document.objects.get(pk=elsewhere.items[0]["document_id"]).case_id == other_case.pk  # left alone
+    documents = [e for e in full_timeline(case) if e.kind == "document"]
+    assert sorted(e.data["document_id"] for e in documents) == [d.pk for d in filed]
+    assert "Pass" in [e.text for e in documents]
