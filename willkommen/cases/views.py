@@ -462,6 +462,7 @@ def _open_page(request, form, person, people, search_form, status=200, questions
             "search_form": search_form,
             "can_create_person": request.user.can("clients.edit"),
             "prefill_query": urlencode(prefill),
+            "prefill": prefill,
             "questions": questions or [],
             "question_anliegen": anliegen,
         },
@@ -504,7 +505,8 @@ def open_new(request):
             return _error(request, _("This person does not exist."), status=404)
         if person is None:
             raise Http404
-    search_form = PersonSearchForm(request.GET if not person and request.GET else None)
+    searched = not person and ("q" in request.GET or "born" in request.GET)  # not the prefill alone
+    search_form = PersonSearchForm(request.GET if searched else None)
     people = []
     if search_form.is_bound:
         if not search_form.is_valid():
