@@ -136,6 +136,11 @@ def receipt_letter(case, values, *, for_post=True):
     return letter_content(letter)
 
 
+def desk_key(idempotency_key):
+    """The one-time key of a desk way in as stored on the case."""
+    return f"desk:{idempotency_key}"[:80]
+
+
 def open_at_desk(
     authority,
     actor,
@@ -170,7 +175,7 @@ def open_at_desk(
             source=source,
             received_at=received_at,
             answers=answers or {},
-            idempotency_key=f"desk:{idempotency_key}"[:80],
+            idempotency_key=desk_key(idempotency_key),
         )
         if code is None:
             return case, None
