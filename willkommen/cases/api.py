@@ -1,7 +1,7 @@
 """REST API for cases, timelines, decisions and letters: the same permissions and services as the pages."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
@@ -18,7 +18,10 @@ from .serializers import (
     CommentSerializer,
     DecisionSerializer,
     DraftDecisionSerializer,
+    IntakeErrorSerializer,
     LetterSerializer,
+    OpenCaseRequestSerializer,
+    OpenedCaseSerializer,
     TimelineSerializer,
     TransitionSerializer,
 )
@@ -68,6 +71,45 @@ class CaseList(CaseMixin, generics.ListAPIView):
         page = super().paginate_queryset(queryset)
         record_read(self.request, *(page if page is not None else queryset), purpose="api work queue")
         return page
+
+    @extend_schema(
+        request=OpenCaseRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="8 to 60 of A-Z a-z 0-9 . _ : - ; a retried request with the same key returns the "
+                "case the first one opened (200) and creates nothing.",
+            )
+        ],
+        responses={
+            201: OpenedCaseSerializer,
+            200: OpenedCaseSerializer,
+            400: IntakeErrorSerializer,
+            409: IntakeErrorSerializer,
+        },
+    )
+    def post(self, request):
+        """Open a case (letter, counter, ServicePoint, appointment) as the desk does: the client gets the
+        receipt with the access code through their channel; the response never carries the code."""
+        from . import api_intake, intake
+
+        self.require("cases.open")
+        data = OpenCaseRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "")
+        try:
+            case, created = api_intake.open_by_api(request.authority, request.user, data.validated_data, key)
+        except api_intake.PossibleDuplicates as exc:
+            body = {"detail": str(exc), "code": "possible_duplicate", "duplicates": exc.ids}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except intake.IntakeRefused as exc:
+            return Response({"detail": str(exc), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            OpenedCaseSerializer(case).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class CaseDetail(CaseMixin, APIView):

@@ -217,6 +217,11 @@ class OpenCaseForm(forms.Form):
         help_text=_("Recorded as declared by the client and unconfirmed until a caseworker checks it."),
     )
     title_valid_to = forms.DateField(label=_("Valid until (as declared)"), required=False, widget=DATE)
+    scans = forms.MultipleFileField(
+        label=_("Scans (optional)"),
+        required=False,
+        help_text=_("Documents scanned at the desk; they are filed under the new case."),
+    )
 
     def __init__(self, *args, authority, **kwargs):
         from willkommen.catalogue.selectors import anliegen_list

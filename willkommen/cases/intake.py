@@ -104,6 +104,18 @@ def receipt_file_name(case):
     return f"Eingangsbestaetigung-{case.number}.pdf"
 
 
+def fiction_statement(case):
+    """The receipt's § 81 statement as the online receipt has it (``applications/receipt_pdf.html``): the
+    template store block ``receipt_counts_under_81`` when the application arrived while the declared title
+    was valid (§ 81 (4) sentence 1, from the history through the pure ``fiction.fiction_rule``), else
+    ``receipt_received_on``; both name the day of arrival (for a letter: the postmark)."""
+    from . import fiction
+    from .residence import arrival, fiction_paragraph
+
+    key = "receipt_counts_under_81" if fiction_paragraph(case) == fiction.P81_4_1 else "receipt_received_on"
+    return {"key": key, "values": {"date": arrival(case)}, "emphasis": key == "receipt_counts_under_81"}
+
+
 def receipt_letter(case, values, *, for_post=True):
     """The receipt as a letter (template store key ``receipt``) – for post, or attached to the e-mail –
     filed in the case's e-file; the PDF's bytes."""
@@ -117,11 +129,16 @@ def receipt_letter(case, values, *, for_post=True):
         person=case.person,
         case=case,
         kind=LetterKind.NOTICE,
-        context={"notice_key": "receipt", "text_values": values},
+        context={"notice_key": "receipt", "text_values": values, "extra_blocks": [fiction_statement(case)]},
         title=letter_title,
         for_post=for_post,
     )
     return letter_content(letter)
+
+
+def desk_key(idempotency_key):
+    """The one-time key of a desk way in as stored on the case."""
+    return f"desk:{idempotency_key}"[:80]
 
 
 def open_at_desk(
@@ -136,13 +153,13 @@ def open_at_desk(
     title_valid_to=None,
     answers=None,
     origin="",
+    scans=(),
     idempotency_key,
 ):
     """Open one case for ``person`` (of ``authority``) from a desk way in. Returns ``(case, access_code)``;
-    a repeated ``idempotency_key`` returns the case it opened with ``access_code=None`` and sends nothing."""
-    from willkommen.clients.models import ResidenceSource
-    from willkommen.clients.services import record_residence
-
+    a repeated ``idempotency_key`` returns the case it opened with ``access_code=None`` and sends nothing.
+    ``scans``: uploaded files filed under the new case through the e-file's checks (one refused file
+    refuses the whole intake: the e-file's ``UploadRejected``, nothing opened)."""
     if source not in DESK_SOURCES:
         raise IntakeRefused(_("Choose how the application came in."))
     if person.authority_id != authority.pk or anliegen.authority_id != authority.pk:
@@ -158,24 +175,46 @@ def open_at_desk(
             source=source,
             received_at=received_at,
             answers=answers or {},
-            idempotency_key=f"desk:{idempotency_key}"[:80],
+            idempotency_key=desk_key(idempotency_key),
         )
         if code is None:
             return case, None
         if origin:
             link_origin(authority, actor, origin, case)
+        file_scans(case, actor, scans)
         if title_kind:
-            record_residence(
-                person,
-                kind=title_kind,
-                valid_to=title_valid_to,
-                source=ResidenceSource.DECLARED,
-                actor=actor,
-                case=case,
-                source_ref=f"case:{case.pk}:declared",
-            )  # the listener (residence.sync_permit_expiry) sets the case's permit expiry from it
+            record_declared_title(case, actor, title_kind, title_valid_to)
         send_receipt(case, code)
     return case, code
+
+
+def record_declared_title(case, actor, kind, valid_to):
+    """The title the client declares, as an unverified entry of the residence history; the listener
+    (``residence.sync_permit_expiry``) sets the case's permit expiry from it."""
+    from willkommen.clients.models import ResidenceSource
+    from willkommen.clients.services import record_residence
+
+    record_residence(
+        case.person,
+        kind=kind,
+        valid_to=valid_to,
+        source=ResidenceSource.DECLARED,
+        actor=actor,
+        case=case,
+        source_ref=f"case:{case.pk}:declared",
+    )
+
+
+def file_scans(case, actor, scans):
+    """Scans made at the desk into the e-file, filed under ``case`` (the e-file's upload checks)."""
+    from willkommen.efile.models import Source
+    from willkommen.efile.services import add_document
+
+    source = Source.SERVICEPOINT if case.source == CaseSource.SERVICEPOINT else Source.STAFF
+    for scan in scans:
+        add_document(
+            case.authority, case.person, scan, document_type="other", source=source, case=case, uploaded_by=actor
+        )
 
 
 def link_origin(authority, actor, origin, case):

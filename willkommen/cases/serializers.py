@@ -160,3 +160,71 @@ class LetterSerializer(serializers.Serializer):
     for_post = serializers.BooleanField()
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
+
+
+class NewPersonSerializer(serializers.Serializer):
+    """A person not yet in the register (created with the duplicate check)."""
+
+    family_name = serializers.CharField(max_length=150)
+    given_names = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    date_of_birth = serializers.DateField()
+    nationalities = serializers.ListField(
+        child=serializers.RegexField(r"^[A-Z]{3}$"), required=False, default=list, max_length=5
+    )
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    preferred_language = serializers.CharField(max_length=8, required=False, default="de")
+    street = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    postal_code = serializers.CharField(max_length=10, required=False, default="", allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+
+
+class OpenCaseRequestSerializer(serializers.Serializer):
+    """``POST /api/v1/cases/``: open a case as the desk does (``cases.intake.open_at_desk``). Either
+    ``person`` (an id) or ``new_person``; ``allow_duplicate`` creates the new person although the register
+    holds a probable duplicate (else 409 names the candidates)."""
+
+    person = serializers.IntegerField(required=False, min_value=1)
+    new_person = NewPersonSerializer(required=False)
+    allow_duplicate = serializers.BooleanField(required=False, default=False)
+    anliegen = serializers.SlugField(max_length=50, help_text="The Anliegen's slug (catalogue).")
+    source = serializers.ChoiceField(choices=["letter", "counter", "servicepoint", "appointment"])
+    received_on = serializers.DateField(help_text="The arrival date; for a letter the postmark. Not in the future.")
+    answers = serializers.DictField(
+        child=serializers.CharField(max_length=200, allow_blank=True), required=False, default=dict
+    )
+    title_kind = serializers.ChoiceField(choices=[], required=False, default="", allow_blank=True)
+    title_valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def __init__(self, *args, **kwargs):
+        from willkommen.clients.models import STATUS_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["title_kind"].choices = [k.value for k in STATUS_KINDS]
+
+    def validate(self, data):
+        if ("person" in data) == ("new_person" in data):
+            raise serializers.ValidationError({"person": "Give either person (an id) or new_person."})
+        if data.get("title_valid_to") and not data.get("title_kind"):
+            raise serializers.ValidationError({"title_kind": "Give the kind of document the date belongs to."})
+        if data["received_on"] > timezone.localdate():
+            raise serializers.ValidationError({"received_on": "The arrival date lies in the future."})
+        return data
+
+
+class OpenedCaseSerializer(serializers.ModelSerializer):
+    """The case opened (never its access code: that goes to the client only, in the receipt)."""
+
+    anliegen = serializers.CharField(source="anliegen.slug")
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "status", "source", "anliegen", "person", "received_at"]
+
+
+class IntakeErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+    errors = serializers.DictField(required=False, help_text="Field errors of invalid input.")
+    duplicates = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="409: ids of probable duplicates."
+    )

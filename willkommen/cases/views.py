@@ -462,6 +462,7 @@ def _open_page(request, form, person, people, search_form, status=200, questions
             "search_form": search_form,
             "can_create_person": request.user.can("clients.edit"),
             "prefill_query": urlencode(prefill),
+            "prefill": prefill,
             "questions": questions or [],
             "question_anliegen": anliegen,
         },
@@ -504,7 +505,8 @@ def open_new(request):
             return _error(request, _("This person does not exist."), status=404)
         if person is None:
             raise Http404
-    search_form = PersonSearchForm(request.GET if not person and request.GET else None)
+    searched = not person and ("q" in request.GET or "born" in request.GET)  # not the prefill alone
+    search_form = PersonSearchForm(request.GET if searched else None)
     people = []
     if search_form.is_bound:
         if not search_form.is_valid():
@@ -549,11 +551,12 @@ def _open_form(request, person, search_form):
 def _open_submitted(request, person, search_form):
     """The sent form: open the case (or show what is wrong, 400, nothing opened)."""
     from willkommen.catalogue.checklist import InvalidAnswers, parse_answers
+    from willkommen.efile.uploads import UploadRejected
 
     from . import intake
     from .forms import OpenCaseForm
 
-    form = OpenCaseForm(request.POST, authority=request.authority)
+    form = OpenCaseForm(request.POST, request.FILES, authority=request.authority)
     anliegen = _question_anliegen(request, request.POST.get("anliegen"))
     raw_answers = {key[2:]: value for key, value in request.POST.items() if key.startswith("q_")}
     page = {"questions": _questions(anliegen, raw_answers), "anliegen": anliegen}
@@ -570,8 +573,8 @@ def _open_submitted(request, person, search_form):
     except intake.IntakeRefused as exc:
         form.add_error(None, str(exc))
         return _open_page(request, form, person, [], search_form, status=400, **page)
-    except ValidationError as exc:
-        form.add_error(None, exc)
+    except (ValidationError, UploadRejected) as exc:
+        form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
         return _open_page(request, form, person, [], search_form, status=400, **page)
     return _opened(request, case, code)
 
@@ -590,6 +593,7 @@ def _open_case(request, person, data, answers):
         title_valid_to=data["title_valid_to"],
         answers=answers,
         origin=data["origin"],
+        scans=data["scans"],
         idempotency_key=str(data["idempotency_key"]),
     )
 

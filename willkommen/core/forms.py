@@ -50,3 +50,20 @@ def with_text_rules(form_class):
 def form_status(form):
     """HTTP status for a page showing ``form``: 400 when submitted input was refused, else 200."""
     return 400 if form.is_bound and form.errors else 200
+
+
+class MultipleFileInput(django_forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(django_forms.FileField):
+    """One or more files in one field (``<input type=file multiple>``); cleans to a list (empty when none)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []

@@ -25,6 +25,7 @@ __all__ = [
     "add_document",
     "add_generated_document",
     "check_upload",
+    "file_under_case",
     "register_stored_file",
     "store_checked",
     "verify_document",
@@ -188,6 +189,17 @@ def add_generated_document(authority, person, content, *, file_name, document_ty
         case=case,
         title=title,
     )
+
+
+def file_under_case(authority, person, document_ids, case):
+    """File documents of ``person``'s e-file that belong to no case yet under ``case`` (documents handed in
+    before the case was opened, e.g. at a ServicePoint drop-off). Documents of another person or authority,
+    or already filed under another case, are left alone. Returns how many were filed."""
+    if case.authority_id != authority.pk or case.person_id != person.pk:
+        raise ValueError("the case belongs to another person or authority")
+    return Document.objects.filter(
+        authority=authority, person=person, pk__in=list(document_ids), case__isnull=True
+    ).update(case=case)
 
 
 def verify_document(document, user, *, valid_until=None, valid_from=None, request=None):

@@ -6,20 +6,7 @@ from willkommen.core import forms
 from . import connectors
 from .models import RecipientType, Scope
 
-
-class MultipleFileInput(django_forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(django_forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
+MultipleFileField = forms.MultipleFileField
 
 
 class TypeChoiceForm(forms.Form):

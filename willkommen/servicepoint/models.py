@@ -119,6 +119,8 @@ class Ticket(TenantModel):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     recalls = models.PositiveSmallIntegerField(default=0)
+    # The case opened at the counter for this ticket ("Open case" on the desk page, ``case_intake``).
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Optional mobile number for the SMS when the turn is near (normalised, +4915...). Kept only
     # while the ticket is open: blanked when it is finished and by the nightly job.
     phone = models.CharField(_("mobile number for SMS"), max_length=16, blank=True)

@@ -257,6 +257,7 @@ def desk(request):
         at_counter = selectors.with_persons(
             request.authority, selectors.at_counter(location, counter, now) if counter else []
         )
+        case_intake.add_open_case_urls(request.user, at_counter)
         record_read(request, *waiting, *at_counter, purpose="ServicePoint queue")
         context.update(
             {

@@ -240,3 +240,105 @@ def test_by_email_the_receipt_has_the_pdf_its_text_promises(desk, person, anlieg
     with open(tmp_path / attachment.storage_name, "rb") as handle:
         text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages).split())
     assert case.number in text and "Eingangsbestätigung zu Ihrem Antrag" in text
+
+
+def _receipt_pdf_text(case):
+    from willkommen.letters.models import Letter
+    from willkommen.letters.services import letter_content
+    from willkommen.letters.tests.pdfcheck import logical_text
+
+    return " ".join(logical_text(letter_content(Letter.objects.get(case=case))))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days_ago,timely", [(3, True), (0, True), (-1, False)])
+def test_the_desk_receipt_carries_the_81_statement_in_german_and_the_clients_language(
+    desk, authority, anliegen, settings, tmp_path, days_ago, timely
+):
+    """A letter posted ``days_ago`` days before … the title's end (``-1``: the day after it ended): § 81 (4)
+    sentence 1 only when it arrived on or before the last day of validity – the online receipt's rule."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    person = make_person(authority, family_name="Yilmaz", email="", language="tr")
+    postmark = timezone.localdate() - dt.timedelta(days=5)
+    until = postmark + dt.timedelta(days=days_ago)
+    response = _post(
+        desk,
+        person,
+        anliegen,
+        uuid.uuid4(),
+        source=CaseSource.LETTER,
+        received_on=postmark.isoformat(),
+        title_kind="title",
+        title_valid_to=until.isoformat(),
+    )
+    assert response.status_code == 302
+    text = _receipt_pdf_text(Case.objects.get(person=person))
+    german = "Dieses Datum ist maßgeblich für die Fortgeltung nach § 81 Abs. 4 AufenthG"
+    turkish = "İkamet Kanunu § 81 (4) uyarınca ikametinizin devamı için esas alınır"
+    day = postmark.strftime("%d.%m.%Y")
+    if timely:
+        assert german in text and turkish in text
+        assert text.index(german) < text.index(turkish)  # German first
+        assert f"Ihr Antrag ist am {day} eingegangen" in text  # the postmark date, not today
+    else:
+        assert german not in text and turkish not in text
+        assert f"Ihr Antrag gilt als am {day} eingegangen." in text
+        assert f"Başvurunuz {day} tarihinde alınmış sayılır." in text
+
+
+def _png(name):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), (0, 0, 255)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+@pytest.mark.django_db
+def test_scans_uploaded_at_the_desk_are_filed_under_the_new_case_once(desk, person, anliegen, settings, tmp_path):
+    from willkommen.cases.selectors import full_timeline
+    from willkommen.efile.models import Document
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    key = uuid.uuid4()
+    first = _post(desk, person, anliegen, key, scans=[_png("pass.png"), _png("foto.png")])
+    second = _post(desk, person, anliegen, key, scans=[_png("pass.png"), _png("foto.png")])  # double submit
+    assert first.status_code == second.status_code == 302
+    case = Case.objects.get(person=person)
+    scans = Document.objects.filter(person=person).exclude(source="letter")  # not the receipt letter
+    assert sorted(d.original_name for d in scans) == ["foto.png", "pass.png"]
+    assert {d.case_id for d in scans} == {case.pk}
+    on_timeline = {e.data["document_id"] for e in full_timeline(case) if e.kind == "document"}
+    assert on_timeline == {d.pk for d in scans}
+
+
+@pytest.mark.django_db
+def test_a_refused_scan_refuses_the_intake_and_opens_nothing(desk, person, anliegen, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from willkommen.efile.models import Document
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    program = SimpleUploadedFile("tool.exe", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/octet-stream")
+    response = _post(desk, person, anliegen, uuid.uuid4(), scans=[_png("pass.png"), program])
+    assert response.status_code == 400
+    assert not Case.objects.exists() and not Document.objects.exists()
+    assert not _receipts_all()
+
+
+def _receipts_all():
+    from willkommen.messaging.models import Message
+
+    return list(Message.objects.filter(template_key="receipt"))
