@@ -132,7 +132,7 @@ def apply_online(page, live_server, link, person):
     page.locator("#id_family_name").fill(person.family_name)
     page.locator("#id_given_names").fill(person.given_names)
     page.locator("#id_date_of_birth").fill(person.date_of_birth.isoformat())
-    page.locator("#id_nationalities").fill("SYR")
+    page.locator("#id_nationalities_0").select_option("SYR")
     page.locator("#id_city").fill("Alpha")
     page.locator("#id_email").fill(person.email)  # the address the office knows: the same person
     if page.locator("#id_permit_valid_until").count():
