@@ -4,7 +4,7 @@ and the next free public place per Anliegen (the figure the press quotes)."""
 
 import datetime as dt
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from willkommen.core.stats import spread
@@ -94,3 +94,22 @@ def _next_free(authority, location, today):
 
 
 __all__ = ["appointment_figures"]
+
+
+def renewal_figures(authority, start, end, *, anliegen=None):
+    """Renewal invitations sent in ``start``–``end`` (dates, inclusive) and what became of them: answered
+    (applied or booked), reminded, listed for the team as "expires soon, not applied". One query. Renewals
+    have no team until a case is opened, so a team filter does not narrow them."""
+    from .models import Renewal, RenewalState
+
+    qs = Renewal.objects.filter(authority=authority, invited_on__gte=start, invited_on__lte=end)
+    if anliegen:
+        qs = qs.filter(anliegen_id=anliegen)
+    row = qs.aggregate(
+        sent=Count("id"),
+        answered=Count("id", filter=Q(state=RenewalState.ANSWERED)),
+        reminded=Count("id", filter=Q(followed_up_on__isnull=False)),
+        unanswered=Count("id", filter=Q(state=RenewalState.UNANSWERED)),
+    )
+    row["answered_share"] = row["answered"] / row["sent"] if row["sent"] else None
+    return row

@@ -60,6 +60,25 @@ def summary_lines(result):
         [_("Approval turnaround 90th percentile (hours)"), _round(e["turnaround"]["p90"])],
         [_("Transferred to another authority"), t["out"]],
         [_("Received from another authority"), t["in"]],
+        *invitation_lines(result.get("invitations")),
+    ]
+
+
+def invitation_lines(invitations):
+    """Renewal invitations and invitations to apply (rights check) of the period and what followed."""
+    if not invitations:
+        return []
+    r, q = invitations["renewals"], invitations["rights"]
+    return [
+        [_("Renewal invitations sent"), r["sent"]],
+        [_("Renewal invitations answered (applied or booked)"), r["answered"]],
+        [_("Renewal invitations answered (%)"), _pct(r["answered_share"])],
+        [_("Renewal invitations reminded"), r["reminded"]],
+        [_("Renewals listed as expiring, not applied"), r["unanswered"]],
+        [_("Invitations to apply (rights check)"), q["invited"]],
+        [_("Of these with an appointment"), q["by_appointment"]],
+        [_("Invitations to apply followed by an application"), q["applied"]],
+        [_("Invitations to apply followed by an application (%)"), _pct(q["applied_share"])],
     ]
 
 

@@ -58,7 +58,25 @@ def _compute(request, data=None):
         anliegen=anliegen_id,
         team_ids=team_ids,
     )
+    result["invitations"] = _invitations(authority, form, teams, all_teams, team_ids, anliegen_id)
     return form, result, dict(anliegen)
+
+
+def _invitations(authority, form, teams, all_teams, team_ids, anliegen_id):
+    """Renewal invitations (whole authority: they have no team) and invitations to apply of the rights
+    check (the chosen team, the location's teams, or the teams a team lead sees) in the period."""
+    from willkommen.appointments.figures import renewal_figures
+    from willkommen.rights.selectors import invitation_figures
+
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    chosen = form.chosen_team()
+    scope = [chosen.pk] if chosen is not None else team_ids
+    if scope is None and not all_teams:
+        scope = [team.pk for team in teams]
+    return {
+        "renewals": renewal_figures(authority, start, end, anliegen=anliegen_id),
+        "rights": invitation_figures(authority, start, end, team_ids=scope, anliegen=anliegen_id),
+    }
 
 
 def teams_at_location(authority, location):

@@ -69,3 +69,32 @@ def checks_of_person(authority, person, limit=12):
         .prefetch_related("outcomes__rule")
         .order_by("-on")[:limit]
     )
+
+
+def invitation_figures(authority, start, end, *, team_ids=None, anliegen=None):
+    """Invitations to apply sent in ``start``–``end`` (dates, inclusive), by way of applying, and how many
+    were followed by an application (a case linked to the invitation). One query."""
+    import datetime as dt
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from .models import InvitationMode, RightsInvitation
+
+    zone = timezone.get_current_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    qs = RightsInvitation.objects.filter(authority=authority, invited_at__gte=since, invited_at__lt=until)
+    if team_ids is not None:  # a team, or the teams a team lead sees
+        qs = qs.filter(outcome__check_run__team_id__in=team_ids)
+    if anliegen:
+        from willkommen.catalogue.models import Anliegen
+
+        qs = qs.filter(rule__anliegen_slug__in=Anliegen.objects.filter(authority=authority, pk=anliegen).values("slug"))
+    row = qs.aggregate(
+        invited=Count("id"),
+        by_appointment=Count("id", filter=Q(mode=InvitationMode.APPOINTMENT)),
+        applied=Count("id", filter=Q(case__isnull=False)),
+    )
+    row["applied_share"] = row["applied"] / row["invited"] if row["invited"] else None
+    return row

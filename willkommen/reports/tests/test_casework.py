@@ -317,3 +317,81 @@ def test_location_filter_uses_the_teams_holding_hours_there(head_client, world):
     )
     response = head_client.get(reverse("reports:casework"), {"start": START, "end": END, "location": location.pk})
     assert 'data-testid="cases-in"><bdi dir="ltr">3</bdi>' in response.content.decode()  # team B: c5, c7, c10
+
+
+def _renewal(m, anliegen, invited_on, state, *, followed_up=False):
+    from willkommen.appointments.models import Renewal
+    from willkommen.clients.models import ResidenceEntry
+
+    m.n += 1
+    entry = ResidenceEntry.objects.create(
+        authority=m.authority, person=m.person, kind="title", legal_basis="§ 16b AufenthG", valid_to=d(6, 1)
+    )
+    return Renewal.objects.create(
+        authority=m.authority,
+        entry=entry,
+        person=m.person,
+        anliegen=anliegen,
+        expires_on=d(6, 1),
+        token_hash=f"h{m.n}",
+        state=state,
+        invited_on=invited_on,
+        followed_up_on=invited_on + dt.timedelta(days=21) if followed_up else None,
+    )
+
+
+def _rights_invitation(m, team, invited, *, mode="online", case=None, anliegen_slug="study"):
+    import importlib
+
+    from django.apps import apps
+
+    from willkommen.rights.models import Check, CheckOutcome, RightsInvitation, RuleVersion, ScreeningRun
+
+    if not RuleVersion.objects.exists():  # a transactional test elsewhere flushed the seeded rules
+        importlib.import_module("willkommen.rights.migrations.0002_seed_rules").seed(apps, None)
+    rule = RuleVersion.objects.filter(key="25b").first()
+    RuleVersion.objects.filter(pk=rule.pk).update(anliegen_slug=anliegen_slug)
+    m.n += 1
+    run = ScreeningRun.objects.create(authority=m.authority, on=d(1, 1) + dt.timedelta(days=m.n))
+    check = Check.objects.create(authority=m.authority, run=run, person=m.person, team=team, on=run.on, best="likely")
+    outcome = CheckOutcome.objects.create(
+        authority=m.authority, check_run=check, rule=rule, rule_key="25b", result="likely", rank=0
+    )
+    invitation = RightsInvitation.objects.create(
+        authority=m.authority, outcome=outcome, person=m.person, rule=rule, language="de", mode=mode, case=case
+    )
+    RightsInvitation.objects.filter(pk=invitation.pk).update(invited_at=at(invited))
+    return invitation
+
+
+def test_renewal_and_rights_invitations_and_what_followed(world, head_client):
+    m, study = world["m"], world["study"]
+    _renewal(m, study, d(3, 2), "answered")
+    _renewal(m, study, d(3, 5), "followed_up", followed_up=True)
+    _renewal(m, study, d(3, 9), "unanswered", followed_up=True)
+    _renewal(m, study, d(2, 20), "answered")  # before the period
+    case = Case.objects.filter(authority=m.authority).first()
+    _rights_invitation(m, world["team_a"], d(3, 3), case=case)  # applied
+    _rights_invitation(m, world["team_a"], d(3, 4), mode="appointment")
+    _rights_invitation(m, world["team_b"], d(3, 30))
+    _rights_invitation(m, world["team_a"], d(4, 2))  # after the period
+
+    lines = casework_summary(head_client)
+    assert lines["Renewal invitations sent"] == 3 and lines["Renewal invitations answered (applied or booked)"] == 1
+    assert lines["Renewal invitations answered (%)"] == 33.3 and lines["Renewal invitations reminded"] == 2
+    assert lines["Renewals listed as expiring, not applied"] == 1
+    assert lines["Invitations to apply (rights check)"] == 3 and lines["Of these with an appointment"] == 1
+    assert lines["Invitations to apply followed by an application"] == 1
+    # the team lead of team A sees the invitations of the checks of their team only
+    lead_lines = casework_summary(verified_login(head_client, world["lead"]))
+    assert lead_lines["Invitations to apply (rights check)"] == 2
+
+
+def casework_summary(client):
+    from django.utils import translation
+
+    response = client.get(reverse("reports:casework"), {"start": START, "end": END}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Invitations to apply followed by an application" in response.content.decode()  # shown on the page
+    with translation.override("en"):
+        return {str(label): value for label, value in response.context["summary"]}
