@@ -57,7 +57,34 @@ def appointment_figures(authority, start, end, *, location=None, today=None):
         "urgent_used": next(c["utilisation"] for c in channels if c["channel"] == Channel.URGENT),
         "lead": lead,
         "next_free": _next_free(authority, location, today),
+        "blocked": _blocked(authority, since, until),
+        "rounds": _rounds(authority, since, until, location),
     }
+
+
+def _blocked(authority, since, until):
+    """Refused booking attempts in the period (the limits and the proof of work; no personal data)."""
+    from .models import BlockedAttempt
+
+    return BlockedAttempt.objects.filter(authority=authority, at__gte=since, at__lt=until).count()
+
+
+def _rounds(authority, since, until, location):
+    """Allocation rounds that closed in the period: rounds, requests, served (a booking), waiting list."""
+    from .models import AllocationRequest
+
+    qs = AllocationRequest.objects.filter(
+        authority=authority, round__closes_at__gte=since, round__closes_at__lt=until, round__ran_at__isnull=False
+    )
+    if location is not None:
+        qs = qs.filter(round__location=location)
+    row = qs.aggregate(
+        rounds=Count("round_id", distinct=True),
+        requests=Count("id"),
+        served=Count("id", filter=Q(booking__isnull=False)),
+        waiting=Count("id", filter=Q(booking__isnull=True, waitlist_position__isnull=False)),
+    )
+    return row
 
 
 def _channels(slots, counts):

@@ -56,6 +56,11 @@ def tables(result, rows):
         [_("Cancelled"), result["cancelled"]],
         [_("Cancellation rate (%)"), _pct(result["cancel_rate"])],
         [_("Urgent reserve used (%)"), _pct(result["urgent_used"])],
+        [_("Booking attempts refused (limits, proof of work)"), result["blocked"]],
+        [_("Allocation rounds run"), result["rounds"]["rounds"]],
+        [_("Allocation requests"), result["rounds"]["requests"]],
+        [_("Allocation requests served"), result["rounds"]["served"]],
+        [_("Allocation requests on the waiting list"), result["rounds"]["waiting"]],
     ]
     channels = [[_("Channel"), _("Places"), _("Taken"), _("Utilisation (%)")]] + [
         [channel_label(c["channel"]), c["places"], c["taken"], _pct(c["utilisation"])] for c in result["channels"]

@@ -135,3 +135,54 @@ def test_page_exports_and_constant_queries(head, world):
     book = load_workbook(io.BytesIO(head.get(reverse("reports:appointments_xlsx"), params).content))
     assert len(book.sheetnames) == 3
     assert head.get(reverse("reports:appointments"), {"start": END, "end": START}).status_code == 400
+
+
+def test_refused_attempts_and_allocation_rounds(world, other_authority, head):
+    from willkommen.appointments.models import AllocationRequest, AllocationRound, BlockedAttempt
+
+    def at(day, hour=10):
+        return timezone.make_aware(dt.datetime(2026, 3, day, hour))
+
+    for day, authority in ((3, world.authority), (4, world.authority), (9, world.authority), (3, other_authority)):
+        attempt = BlockedAttempt.objects.create(authority=authority, reason="pow")
+        BlockedAttempt.objects.filter(pk=attempt.pk).update(at=at(day))
+    ran = AllocationRound.objects.create(
+        authority=world.authority,
+        anliegen=world.anliegen,
+        location=world.location,
+        opens_at=at(1),
+        closes_at=at(4),
+        ran_at=at(4, 11),
+    )
+    not_run = AllocationRound.objects.create(
+        authority=world.authority, anliegen=world.anliegen, location=world.location, opens_at=at(1), closes_at=at(5)
+    )
+    booking = Booking.objects.filter(authority=world.authority).first()
+    for i, (round_, served, position) in enumerate(
+        [(ran, booking, None), (ran, None, 1), (ran, None, 2), (ran, None, None), (not_run, None, None)]
+    ):
+        AllocationRequest.objects.create(
+            authority=world.authority,
+            round=round_,
+            family_name=f"P{i}",
+            date_of_birth=dt.date(1990, 1, 1),
+            email=f"p{i}@example.org",
+            identity_key=f"k{i}",
+            earliest=START,
+            latest=END,
+            waiting_since=at(2),
+            booking=served,
+            waitlist_position=position,
+        )
+    r = selectors.appointment_figures(world.authority, START, END, today=TODAY)
+    assert r["blocked"] == 2  # the 9th is after the period, the other authority's never counts
+    assert r["rounds"] == {"rounds": 1, "requests": 4, "served": 1, "waiting": 2}
+    other = make_location(world.authority, "Außenstelle")
+    assert (
+        selectors.appointment_figures(world.authority, START, END, location=other, today=TODAY)["rounds"]["requests"]
+        == 0
+    )
+    html = head.get(
+        reverse("reports:appointments"), {"start": START, "end": END}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Booking attempts refused (limits, proof of work)" in html and "Allocation requests served" in html
