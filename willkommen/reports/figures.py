@@ -60,7 +60,34 @@ def by_key(rows, key):
 
 
 def report(rows):
-    return {"total": summarise(rows), "by_day": by_key(rows, "day"), "by_hour": by_key(rows, "hour")}
+    by_hour = by_key(rows, "hour")
+    staffing = staffing_by_hour(rows)
+    for group in by_hour:
+        group.update(staffing.get(group["hour"], {"counter_hours": 0, "staff_hours": 0}))
+        hours = group["counter_hours"]
+        group["visits_per_counter_hour"] = group["visits"] / hours if hours else None
+    return {"total": summarise(rows), "by_day": by_key(rows, "day"), "by_hour": by_hour}
+
+
+def staffing_by_hour(rows):
+    """Per hour of the day: counter hours and staff hours at work (a counter, or a staff member, that
+    called at least one ticket in that hour of a day counts one hour), summed over the days of the period –
+    the staffing against the visitor flow of the same hour."""
+    from django.utils import timezone
+
+    counters, staff = defaultdict(set), defaultdict(set)
+    for r in rows:
+        if r.get("called_at") is None:
+            continue
+        hour = timezone.localtime(r["called_at"]).hour
+        if r.get("counter"):
+            counters[hour].add((r["day"], r["counter"]))
+        if r.get("staff_id"):
+            staff[hour].add((r["day"], r["staff_id"]))
+    return {
+        hour: {"counter_hours": len(counters[hour]), "staff_hours": len(staff[hour])}
+        for hour in set(counters) | set(staff)
+    }
 
 
 def bars(items, value_key, label_key, width=600, bar_height=22, gap=6, label_width=90):

@@ -76,6 +76,8 @@ def _table(result, labels, key):
         _("Quick issues solved on the spot (%)"),
         _("No-shows"),
     ]
+    if key == "hour":
+        header += [_("Counter hours staffed"), _("Staff hours at the counters"), _("Visits per counter hour")]
     lines = [header]
     for group in result[f"by_{key}"]:
         share = group["quick_solved_share"]
@@ -89,6 +91,11 @@ def _table(result, labels, key):
                 _fmt(group["service_median"]),
                 "" if share is None else round(share * 100, 1),
                 group["no_shows"],
+                *(
+                    [group["counter_hours"], group["staff_hours"], _fmt(group["visits_per_counter_hour"])]
+                    if key == "hour"
+                    else []
+                ),
             ]
         )
     return lines

@@ -73,3 +73,31 @@ def test_bars_scale_to_the_largest_value():
     )
     lengths = [b["length"] for b in chart["bars"]]
     assert lengths == [100.0, 200.0, 0]
+
+
+def test_counters_and_staff_at_work_per_hour_against_the_visits():
+    from django.utils import timezone
+
+    def visit(day, hour, minute, counter, staff):
+        issued = timezone.make_aware(dt.datetime(2026, 3, day, hour, minute))
+        return {
+            **row(hour=hour, day=dt.date(2026, 3, day)),
+            "issued_at": issued,
+            "called_at": issued + dt.timedelta(minutes=5),
+            "counter": counter,
+            "staff_id": staff,
+        }
+
+    rows = [
+        visit(2, 9, 0, "1", 5),
+        visit(2, 9, 20, "1", 5),  # the same counter in the same hour: one counter hour
+        visit(2, 9, 30, "2", 6),
+        visit(3, 9, 10, "1", 6),
+        visit(3, 10, 0, "1", 6),
+        {**visit(3, 11, 0, "", None), "called_at": None, "status": "no_show"},  # never called: no one at work
+    ]
+    by_hour = {g["hour"]: g for g in figures.report(rows)["by_hour"]}
+    assert (by_hour[9]["visits"], by_hour[9]["counter_hours"], by_hour[9]["staff_hours"]) == (4, 3, 3)
+    assert by_hour[9]["visits_per_counter_hour"] == pytest.approx(4 / 3)
+    assert (by_hour[10]["counter_hours"], by_hour[10]["visits_per_counter_hour"]) == (1, 1.0)
+    assert by_hour[11]["counter_hours"] == 0 and by_hour[11]["visits_per_counter_hour"] is None
