@@ -283,7 +283,34 @@ def casework(scope: Scope, today: dt.date | None = None):
         "four_eyes": four_eyes(scope),
         "outcomes": outcomes(scope),
         "transfers": transfers(scope),
+        "workload": workload(scope),
     }
+
+
+def workload(scope: Scope):
+    """Open cases per caseworker at the end of the period (unassigned ones under ``None``), most first,
+    with how many of them are overdue at that day (1 query)."""
+    end = scope.until
+    rows = (
+        scope.cases.order_by()
+        .annotate(ended_at=_ended_at())
+        .filter(received_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
+        .values("assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=scope.end, clock_stopped_on__isnull=True)))
+        .order_by("-open", "assignee__last_name", "assignee_id")
+    )
+    return [
+        {
+            "assignee_id": r["assignee_id"],
+            "name": " ".join(x for x in (r["assignee__first_name"], r["assignee__last_name"]) if x)
+            or r["assignee__username"]
+            or "",
+            "open": r["open"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
 
 
 def scoped_cases(user, authority, *, team=None, anliegen=None, team_ids=None):

@@ -64,6 +64,14 @@ def summary_lines(result):
     ]
 
 
+def workload_lines(result):
+    """Open cases per caseworker at the end of the period (issue 17 item 3)."""
+    rows = [[_("Caseworker"), _("Open cases"), _("Of these overdue")]]
+    for r in result.get("workload", []):
+        rows.append([r["name"] or _("not assigned"), r["open"], r["overdue"]])
+    return rows
+
+
 def invitation_lines(invitations):
     """Renewal invitations and invitations to apply (rights check) of the period and what followed."""
     if not invitations:
@@ -139,6 +147,7 @@ def tables(result, titles):
         (_("Backlog by age"), backlog_lines(result)),
         (_("Processing time"), processing_lines(result)),
         (_("Outcomes"), outcome_lines(result, titles)),
+        (_("Workload"), workload_lines(result)),
     ]
 
 

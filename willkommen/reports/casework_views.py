@@ -16,7 +16,7 @@ from willkommen.tenancy import selectors as tenancy
 from . import casework, figures
 from .forms import CaseworkForm
 
-TABLES = ("summary", "day", "backlog", "processing", "outcomes")
+TABLES = ("summary", "day", "backlog", "processing", "outcomes", "workload")
 
 
 def _teams_of(user, authority):
@@ -102,6 +102,7 @@ def casework_figures(request):
             "form": form,
             "result": result,
             "summary": casework.summary_lines(result)[1:],
+            "workload": casework.workload_lines(result),
             "per_day": result["flow"]["per_day"],
             "processing": processing,
             "outcome_rows": outcome_rows,

@@ -258,7 +258,7 @@ def test_csv_and_xlsx(head_client):
     assert "2026-03-02,2,0,5" in text
     response = head_client.get(reverse("reports:casework_xlsx"), {"start": START, "end": END})
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 5
+    assert len(book.sheetnames) == 6  # summary, per day, backlog, processing, outcomes, workload
     summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
     assert 7 in summary.values() and 54.8 in summary.values()
 
@@ -395,3 +395,21 @@ def casework_summary(client):
     assert "Invitations to apply followed by an application" in response.content.decode()  # shown on the page
     with translation.override("en"):
         return {str(label): value for label, value in response.context["summary"]}
+
+
+def test_open_cases_per_caseworker_at_the_end_of_the_period(world, head_client):
+    clara = make_staff(world["m"].authority, "clara3", teams=[world["team_a"]])
+    c8 = Case.objects.get(authority=world["m"].authority, received_at__date=d(12, 1, 2025))
+    c4 = Case.objects.get(authority=world["m"].authority, status="documents_requested")
+    Case.objects.filter(pk__in=[c4.pk, c8.pk]).update(assignee=clara)
+    rows = figures_for(world["head"])["workload"]
+    # open at the end: c4, c5, c8, c9, c10; c8 is overdue, c4's clock stands still
+    assert [(r["assignee_id"], r["open"], r["overdue"]) for r in rows] == [(None, 3, 0), (clara.pk, 2, 1)]
+    lead_rows = figures_for(world["lead"])["workload"]  # team A: c4, c8, c9
+    assert sorted((r["assignee_id"] or 0, r["open"]) for r in lead_rows) == [(0, 1), (clara.pk, 2)]
+    html = head_client.get(reverse("reports:casework"), {"start": START, "end": END}, HTTP_ACCEPT_LANGUAGE="en")
+    html = html.content.decode()
+    section = html[html.index('id="workload"') :]
+    assert clara.display_name in section[:3000] and "not assigned" in section[:3000]
+    csv = head_client.get(reverse("reports:casework_csv"), {"start": START, "end": END, "table": "workload"})
+    assert csv.status_code == 200 and clara.display_name in csv.content.decode("utf-8-sig")
