@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from willkommen.accounts.client_identity import current_identity
 from willkommen.audit.services import record, record_read
+from willkommen.catalogue import finder_page
 from willkommen.catalogue import selectors as catalogue_selectors
 from willkommen.catalogue.checklist import InvalidAnswers, parse_answers, question_rows
 from willkommen.catalogue.models import Anliegen
@@ -93,16 +94,17 @@ def _anliegen_title(application):
 
 def index(request):
     _require_authority(request)
-    language = translation.get_language()
-    rows = [
-        {
-            "slug": a.slug,
-            "title": catalogue_selectors.title(a, language),
-            "summary": catalogue_selectors.summary(a, language),
-        }
-        for a in selectors.online_anliegen(request.authority)
-    ]
-    return render(request, "applications/index.html", {"rows": rows})
+    items = list(catalogue_selectors.anliegen_list(request.authority))
+    finder = finder_page.context(
+        request,
+        items,
+        lambda a: reverse("applications:start", args=[a.slug]),
+        available=lambda a: a.allows_online,
+        language=translation.get_language(),
+        unavailable_note=_("This matter cannot be applied for online."),
+    )
+    online = [a for a in items if a.allows_online]
+    return render(request, "applications/index.html", {"rows": online, "finder": finder})
 
 
 @ratelimit("applications")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from willkommen.catalogue import finder_page
 from willkommen.catalogue import selectors as catalogue_selectors
 from willkommen.catalogue.checklist import InvalidAnswers, build, parse_answers, question_rows
 from willkommen.catalogue.models import Anliegen
@@ -57,12 +58,19 @@ def portal_url(request):
 
 
 def index(request):
-    language = translation.get_language()
-    rows = []
-    if request.authority is not None:
-        for anliegen in selectors.bookable_anliegen(request.authority):
-            rows.append({"obj": anliegen, "title": catalogue_selectors.title(anliegen, language)})
-    return render(request, "appointments/index.html", {"rows": rows})
+    if request.authority is None:
+        return render(request, "appointments/index.html", {"rows": []})
+    bookable = {a.pk for a in selectors.bookable_anliegen(request.authority)}
+    items = list(catalogue_selectors.anliegen_list(request.authority))
+    finder = finder_page.context(
+        request,
+        items,
+        lambda a: reverse("appointments:questions", args=[a.slug]),
+        available=lambda a: a.pk in bookable,
+        language=translation.get_language(),
+        unavailable_note=_("No appointment can be booked online for this matter."),
+    )
+    return render(request, "appointments/index.html", {"rows": bookable, "finder": finder})
 
 
 def questions(request, slug):

@@ -1,11 +1,12 @@
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from willkommen.letters.pdf import render_pdf_once
 
-from . import next_steps, selectors
+from . import finder_page, next_steps, selectors
 from .checklist import InvalidAnswers, build, fee, parse_answers, question_rows
 from .models import Anliegen
 
@@ -38,13 +39,11 @@ def _answers(request, anliegen):
 
 
 def index(request):
-    language = translation.get_language()
-    items = selectors.anliegen_list(request.authority) if request.authority else []
-    rows = [
-        {"slug": a.slug, "title": selectors.title(a, language), "summary": selectors.summary(a, language), "obj": a}
-        for a in items
-    ]
-    return render(request, "catalogue/index.html", {"rows": rows})
+    items = list(selectors.anliegen_list(request.authority)) if request.authority else []
+    finder = finder_page.context(
+        request, items, lambda a: reverse("catalogue:questions", args=[a.slug]), language=translation.get_language()
+    )
+    return render(request, "catalogue/index.html", {"rows": items, "finder": finder})
 
 
 def questions(request, slug):
