@@ -173,18 +173,18 @@ def test_survey_answered_once_without_an_account(client, authority):
         survey.answer_survey(invitation, {"overall": 1, "understood": 1, "reachable": 1})
 
 
-def test_nightly_run_invites_decided_cases_and_attended_appointments(authority, case):
+def test_nightly_run_invites_decided_cases_and_attended_appointments(authority, case, monkeypatch):
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     type(case).objects.filter(pk=case.pk).update(
         decided_at=timezone.make_aware(dt.datetime.combine(yesterday, dt.time(11)))
     )
     visitor = make_client(authority, family_name="Yilmaz", email="y@example.org")
-    survey.register_source(lambda day: [(visitor, "attended_appointment")] if day == yesterday else [])
+    source = lambda day: [(visitor, "attended_appointment")] if day == yesterday else []  # noqa: E731
+    monkeypatch.setattr(survey, "_SOURCES", [source])
     assert survey.invite_for_day(yesterday) == 2
     assert survey.invite_for_day(yesterday) == 0  # a rerun sends nothing twice
     reasons = dict(SurveyInvitation.objects.values_list("person_id", "reason"))
     assert reasons == {case.person_id: "decided_case", visitor.pk: "attended_appointment"}
-    survey._SOURCES.pop()
 
 
 def test_month_figures_count_complaints_on_time_and_survey(authority):
