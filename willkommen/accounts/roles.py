@@ -68,6 +68,7 @@ CAPABILITIES = {
         "cases.approve",
         "cases.view_all",
         "contact.hours",  # consultation and phone hours of every team
+        "contact.feedback",  # feedback and complaints of clients: the queue and the replies
         "accommodation.view",
         "rights.view",
         "office.setup",  # the office sets itself up: offers, hours, closures, law changes, routing (desk pages)
@@ -85,6 +86,7 @@ CAPABILITIES = {
         "integrations.manage",
         "office.setup",
         "office.staff",  # teams, staff and their roles
+        "contact.feedback",  # feedback and complaints of clients: the queue and the replies
     },
     Role.PARTNER: {"partner.portal"},
     # Another system using the REST API: its capabilities come from the role its integration account

@@ -18,3 +18,6 @@ class AppointmentsConfig(AppConfig):
         from . import audit_objects
 
         audit_objects.register()  # how the audit log names this room's objects
+        from . import survey
+
+        survey.register()  # attended appointments invite to the contact room's satisfaction survey

@@ -15,6 +15,13 @@ def case_by_number(authority, number):
     return Case.objects.filter(authority=authority, number=(number or "").strip().upper()).first()
 
 
+def persons_decided_on(day):
+    """The persons (of every authority) with a case decided on ``day`` (for the satisfaction survey)."""
+    from willkommen.clients.models import Person
+
+    return Person.objects.filter(cases__decided_at__date=day).distinct().select_related("authority")
+
+
 def all_cases(authority):
     """Every case of ``authority`` (for queries of other rooms, e.g. renewal invitations answered by a case)."""
     return Case.objects.filter(authority=authority)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from willkommen.core import forms
 from willkommen.tenancy.models import Weekday
 
-from .models import CallbackWindow, HourKind
+from .models import CallbackWindow, FeedbackCategory, FeedbackKind, HourKind
 
 
 class HourForm(forms.Form):
@@ -60,3 +60,50 @@ class CallbackForm(forms.Form):
 
 class CloseCallbackForm(forms.Form):
     note = forms.CharField(label=_("Phone note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeedbackForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What would you like to tell us?"), choices=FeedbackKind.choices, widget=forms.RadioSelect
+    )
+    category = forms.ChoiceField(
+        label=_("What is it about?"), choices=FeedbackCategory.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    case_number = forms.CharField(
+        label=_("Case number"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave it empty to stay anonymous."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail for our reply"),
+        max_length=254,
+        required=False,
+        help_text=_("Leave it empty if you do not want a reply."),
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
+    )
+
+
+class AnswerFeedbackForm(forms.Form):
+    reply = forms.CharField(label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+SCALE = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SurveyForm(forms.Form):
+    overall = forms.ChoiceField(
+        label=_("How satisfied are you with us overall?"), choices=SCALE, widget=forms.RadioSelect
+    )
+    understood = forms.ChoiceField(
+        label=_("Did we explain things so that you could understand them?"), choices=SCALE, widget=forms.RadioSelect
+    )
+    reachable = forms.ChoiceField(label=_("How easy was it to reach us?"), choices=SCALE, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Anything else you want to tell us?"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,8 +1,18 @@
 """Queries on contact hours and callback requests."""
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
 
-from .models import CallbackRequest, CallbackStatus, ContactHour
+from .models import (
+    CallbackRequest,
+    CallbackStatus,
+    ContactHour,
+    Feedback,
+    FeedbackCategory,
+    FeedbackKind,
+    FeedbackState,
+    SurveyInvitation,
+)
 
 MIN_HOURS_PER_WEEK = 2
 
@@ -66,3 +76,58 @@ def callback_for(user, authority, pk):
         .select_related("case", "case__authority")
         .first()
     )
+
+
+def open_feedback(authority):
+    """Open feedback of ``authority``, the oldest reply date first."""
+    return (
+        Feedback.objects.filter(authority=authority, state=FeedbackState.OPEN)
+        .select_related("case")
+        .order_by("reply_due", "received_at", "id")
+    )
+
+
+def recently_answered(authority, limit=20):
+    return (
+        Feedback.objects.filter(authority=authority, state=FeedbackState.ANSWERED)
+        .select_related("case", "answered_by")
+        .order_by("-answered_at", "-id")[:limit]
+    )
+
+
+def feedback_for(authority, pk):
+    return Feedback.objects.filter(authority=authority, pk=pk).select_related("case", "authority").first()
+
+
+def voice_figures(authority, start, end):
+    """Feedback received and survey answers given from ``start`` to ``end`` (dates, inclusive): complaints
+    by category, the share answered on time (of those answered or past their reply date), survey averages.
+    A fixed number of queries."""
+    today = timezone.localdate()
+    received = Feedback.objects.filter(authority=authority, received_at__date__gte=start, received_at__date__lte=end)
+    by_kind = dict(received.values_list("kind").annotate(n=Count("id")).order_by())
+    complaints = dict(
+        received.filter(kind=FeedbackKind.COMPLAINT).values_list("category").annotate(n=Count("id")).order_by()
+    )
+    answered = Q(state=FeedbackState.ANSWERED)
+    due = received.filter(answered | Q(reply_due__lt=today)).aggregate(
+        due=Count("id"), on_time=Count("id", filter=answered & Q(answered_at__date__lte=F("reply_due")))
+    )
+    survey = SurveyInvitation.objects.filter(
+        authority=authority, sent_at__date__gte=start, sent_at__date__lte=end
+    ).aggregate(
+        sent=Count("id"),
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+        overall=Avg("overall"),
+        understood=Avg("understood"),
+        reachable=Avg("reachable"),
+    )
+    return {
+        "feedback": sum(by_kind.values()),
+        "by_kind": {kind: by_kind.get(kind, 0) for kind in FeedbackKind.values},
+        "complaints": {category: complaints.get(category, 0) for category in FeedbackCategory.values},
+        "due": due["due"],
+        "on_time": due["on_time"],
+        "on_time_share": due["on_time"] / due["due"] if due["due"] else None,
+        "survey": survey,
+    }

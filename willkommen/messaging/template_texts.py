@@ -343,6 +343,16 @@ DEFINITIONS = [
         german_below=True,
     ),
     _block("translation_note", "messaging", _("Note: text not available in the client's language")),
+    Definition(
+        "feedback_reply", "messaging", _("Reply to feedback or a complaint"), ("note", "date", "authority"), ("note",)
+    ),
+    Definition(
+        "survey_invitation",
+        "messaging",
+        _("Invitation to the satisfaction survey"),
+        ("name", "link", "authority"),
+        ("link",),
+    ),
     # letters (PDF)
     _block(
         "letter_request_documents",

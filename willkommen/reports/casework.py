@@ -61,6 +61,33 @@ def summary_lines(result):
         [_("Transferred to another authority"), t["out"]],
         [_("Received from another authority"), t["in"]],
         *invitation_lines(result.get("invitations")),
+        *voice_lines(result.get("voice")),
+    ]
+
+
+def voice_lines(voice):
+    """Feedback and complaints received in the period, replies on time, the satisfaction survey."""
+    if not voice:
+        return []
+    survey = voice["survey"]
+    labels = {
+        "waiting": _("Complaints: waiting times"),
+        "treatment": _("Complaints: treatment"),
+        "language": _("Complaints: language"),
+        "decision": _("Complaints: decisions"),
+        "accessibility": _("Complaints: accessibility"),
+        "other": _("Complaints: other"),
+    }
+    return [
+        [_("Feedback received"), voice["feedback"]],
+        [_("Complaints received"), voice["by_kind"]["complaint"]],
+        *[[label, voice["complaints"].get(key, 0)] for key, label in labels.items()],
+        [_("Feedback answered on time (%)"), _pct(voice["on_time_share"])],
+        [_("Satisfaction surveys sent"), survey["sent"]],
+        [_("Satisfaction surveys answered"), survey["answered"]],
+        [_("Satisfaction overall (average, 1–5)"), _round(survey["overall"])],
+        [_("Explained understandably (average, 1–5)"), _round(survey["understood"])],
+        [_("Easy to reach (average, 1–5)"), _round(survey["reachable"])],
     ]
 
 

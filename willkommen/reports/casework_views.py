@@ -59,7 +59,15 @@ def _compute(request, data=None):
         team_ids=team_ids,
     )
     result["invitations"] = _invitations(authority, form, teams, all_teams, team_ids, anliegen_id)
+    result["voice"] = _voice(authority, form)
     return form, result, dict(anliegen)
+
+
+def _voice(authority, form):
+    """Feedback, complaints and survey answers of the period (the whole authority: they have no team)."""
+    from willkommen.contact import selectors as contact
+
+    return contact.voice_figures(authority, form.cleaned_data["start"], form.cleaned_data["end"])
 
 
 def _invitations(authority, form, teams, all_teams, team_ids, anliegen_id):

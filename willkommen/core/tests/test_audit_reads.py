@@ -112,6 +112,7 @@ NOT_READS = {
     "partners:portal_upload",
     "contact:close_callback",
     "contact:delete_hour",
+    "contact:answer_feedback",  # the reply is audited by contact.feedback.answer_feedback
     "accommodation:arrival_place",
     "accommodation:arrival_cancel",
     "accommodation:risk_add",
