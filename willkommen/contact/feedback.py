@@ -99,7 +99,12 @@ def answer_feedback(feedback, actor, reply, request=None):
     if len(reply) > MAX_TEXT:
         raise ContactError(_("The reply is too long (at most 5,000 characters)."))
     with transaction.atomic():
-        locked = Feedback.objects.select_for_update().select_related("authority", "case__person").get(pk=feedback.pk)
+        # lock the row alone (PostgreSQL refuses FOR UPDATE on the nullable side of the case join)
+        locked = (
+            Feedback.objects.select_for_update(of=("self",))
+            .select_related("authority", "case__person")
+            .get(pk=feedback.pk)
+        )
         if locked.state != FeedbackState.OPEN:
             raise ContactError(_("This feedback has already been answered."))
         locked.state = FeedbackState.ANSWERED
