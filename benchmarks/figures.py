@@ -56,14 +56,13 @@ def _case_overrides(authority, first_person, n_persons, team_ids, staff_ids, anl
     }
 
 
-def _seed_related(authority, staff_ids):
+def _seed_related(authority, staff):
     """Five timeline entries per case, a final decision per decided case, one automatic message per case,
     a request for documents for every fifth (INSERT ... SELECT over the cases)."""
     from django.db import connection
 
     a = authority.pk
-    first_staff = staff_ids.strip("ARRAY[]").split(",")[0]
-    second_staff = staff_ids.strip("ARRAY[]").split(",")[1]
+    first_staff, second_staff = staff[0], staff[1]
     statements = [
         # received, in review, a note, a message, and the end (transition to the final state, or a note)
         f"""INSERT INTO cases_timelineentry (authority_id, case_id, at, kind, actor_label, from_status,
@@ -144,7 +143,7 @@ def seed(slug, n_cases):
     _insert_series(
         Case, n_cases, _case_overrides(authority, first_person, n_persons, arr(teams), arr(staff), arr(anliegen), slug)
     )
-    _seed_related(authority, arr(staff))
+    _seed_related(authority, staff)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
