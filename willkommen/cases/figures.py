@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connections, transaction
 from django.db.models import Case as Choose
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Count, F, FilteredRelation, Q, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from willkommen.core.stats import spread
 
 from . import workflow
-from .models import AutoMessage, Decision, DecisionState, DocumentRequest, TimelineEntry, TimelineKind
+from .models import AutoMessage, Decision, DecisionState, DocumentRequest, TimelineKind
 
 # Age bands of the backlog, in days since arrival: (key, lowest, highest or None).
 AGE_BANDS = [("0-14", 0, 14), ("15-30", 15, 30), ("31-90", 31, 90), ("91+", 91, None)]
@@ -48,33 +50,72 @@ def _midnight(day):
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def _ended_at():
-    """When a case left the backlog: its decision, or the transition that ended it without one."""
-    last_end = (
-        TimelineEntry.objects.filter(
-            authority_id=OuterRef("authority_id"),
-            case=OuterRef("pk"),
-            kind=TimelineKind.TRANSITION,
-            to_status__in=ENDED_WITHOUT_DECISION,
-        )
-        .order_by("at")
-        .values("at")[:1]
-    )
-    # Only the few cases that ended without a decision look at their timeline (one index lookup each).
-    return Coalesce(
-        F("decided_at"),
-        Choose(When(status__in=ENDED_WITHOUT_DECISION, then=Subquery(last_end))),
+def _with_end(cases):
+    """``cases`` with ``ended_at``: when the case left the backlog, its decision or else the transition
+    that ended it without one. The transition comes in by one LEFT JOIN on the partial index
+    ``case_timeline_ended`` (a final state has no way out, so a case has at most one such transition),
+    not by a subquery per case, so every filter on ``ended_at`` is a plain comparison."""
+    return cases.order_by().annotate(
+        _ending=FilteredRelation(
+            "timeline",
+            condition=Q(timeline__kind=TimelineKind.TRANSITION, timeline__to_status__in=ENDED_WITHOUT_DECISION),
+        ),
+        ended_at=Coalesce(F("decided_at"), Choose(When(status__in=ENDED_WITHOUT_DECISION, then=F("_ending__at")))),
     )
 
 
-def flow(scope: Scope):
-    """Cases in and out per day of the period, and the backlog at the end of each day (4 queries)."""
+def _open_at(moment):
+    """Received before ``moment`` and not ended before it (on cases with ``ended_at``)."""
+    return Q(received_at__lt=moment) & (Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
+
+
+def case_counts(scope: Scope, today: dt.date | None = None):
+    """Everything counted over the cases themselves, in one pass (1 query): the backlog at the start, the
+    cases decided (on time, with stopped clocks), transferred and received by transfer in the period, the
+    automatic messages missing, and the backlog at the end of the period by age band and waiting for
+    documents."""
+    since, end = scope.since, scope.until
+    decided = Q(decided_at__gte=since, decided_at__lt=end)
+    today = today or timezone.localdate()
+    last = min(scope.end, today - dt.timedelta(days=1))
+    still_open = Q(status__in=sorted(workflow.OPEN))
+    aggregates = {
+        "received_before": Count("pk", filter=Q(received_at__lt=since)),
+        "ended_before": Count("pk", filter=Q(ended_at__lt=since)),
+        "decided": Count("pk", filter=decided),
+        "with_due": Count("pk", filter=decided & Q(due_on__isnull=False)),
+        "on_time": Count("pk", filter=decided & Q(due_on__isnull=False, decision_day__lte=F("due_on"))),
+        "days_paused": Coalesce(Sum("paused_days", filter=decided), 0),
+        "paused_cases": Count("pk", filter=decided & Q(paused_days__gt=0)),
+        "interim_missing": Count(
+            "pk", filter=still_open & Q(interim_due_on__gte=scope.start, interim_due_on__lte=last)
+        ),
+        "status_missing": Count(
+            "pk", filter=still_open & Q(status_message_due_on__gte=scope.start, status_message_due_on__lte=last)
+        ),
+        "transfers_out": Count(
+            "pk", filter=Q(status=workflow.Status.TRANSFERRED, ended_at__gte=since, ended_at__lt=end)
+        ),
+        "transfers_in": Count("pk", filter=Q(source="transfer", received_at__gte=since, received_at__lt=end)),
+        "clock_stopped": Count(
+            "pk",
+            filter=_open_at(end)
+            & Q(clock_stopped_on__isnull=False, clock_stopped_on__lt=scope.end + dt.timedelta(days=1)),
+        ),
+    }
+    for key, low, high in AGE_BANDS:
+        condition = _open_at(end) & Q(received_at__lte=end - dt.timedelta(days=low))
+        if high is not None:
+            condition &= Q(received_at__gt=end - dt.timedelta(days=high + 1))
+        aggregates[key] = Count("pk", filter=condition)
+    return _with_end(scope.cases).annotate(decision_day=TruncDate("decided_at")).aggregate(**aggregates)
+
+
+def flow(scope: Scope, counts=None):
+    """Cases in and out per day of the period, and the backlog at the end of each day (3 queries, 2 when
+    ``counts`` of ``case_counts`` are given)."""
+    counts = counts or case_counts(scope)
     cases = scope.cases.order_by()
-    ended = cases.annotate(ended_at=_ended_at())
-    before = ended.aggregate(
-        received=Count("pk", filter=Q(received_at__lt=scope.since)),
-        ended=Count("pk", filter=Q(ended_at__lt=scope.since)),
-    )
     arrivals = dict(
         cases.filter(received_at__gte=scope.since, received_at__lt=scope.until)
         .annotate(day=TruncDate("received_at"))
@@ -83,14 +124,14 @@ def flow(scope: Scope):
         .values_list("day", "n")
     )
     departures = dict(
-        ended.filter(ended_at__gte=scope.since, ended_at__lt=scope.until)
+        _with_end(cases)
+        .filter(ended_at__gte=scope.since, ended_at__lt=scope.until)
         .annotate(day=TruncDate("ended_at"))
         .values_list("day")
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
-    decided = cases.filter(decided_at__gte=scope.since, decided_at__lt=scope.until).count()
-    backlog = before["received"] - before["ended"]
+    backlog = counts["received_before"] - counts["ended_before"]
     days = []
     day = scope.start
     while day <= scope.end:
@@ -101,33 +142,17 @@ def flow(scope: Scope):
     return {
         "in": sum(arrivals.values()),
         "out": sum(departures.values()),
-        "decided": decided,
-        "backlog_start": before["received"] - before["ended"],
+        "decided": counts["decided"],
+        "backlog_start": counts["received_before"] - counts["ended_before"],
         "backlog_end": backlog,
         "per_day": days,
     }
 
 
-def backlog_by_age(scope: Scope):
+def backlog_by_age(scope: Scope, counts=None):
     """Cases open at the end of the period by days since arrival, and how many of them wait for
-    documents (clock stopped) (1 query)."""
-    end = scope.until
-    open_then = (
-        scope.cases.order_by()
-        .annotate(ended_at=_ended_at())
-        .filter(received_at__lt=end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
-    )
-    aggregates = {}
-    for key, low, high in AGE_BANDS:
-        condition = Q(received_at__lte=end - dt.timedelta(days=low))
-        if high is not None:
-            condition &= Q(received_at__gt=end - dt.timedelta(days=high + 1))
-        aggregates[key] = Count("pk", filter=condition)
-    aggregates["clock_stopped"] = Count(
-        "pk", filter=Q(clock_stopped_on__isnull=False, clock_stopped_on__lt=scope.end + dt.timedelta(days=1))
-    )
-    counts = open_then.aggregate(**aggregates)
+    documents (clock stopped) (1 query, none when ``counts`` of ``case_counts`` are given)."""
+    counts = counts or case_counts(scope)
     return {
         "bands": [{"band": key, "count": counts[key]} for key, _low, _high in AGE_BANDS],
         "clock_stopped": counts["clock_stopped"],
@@ -142,17 +167,14 @@ def _decided_in(scope):
     return scope.cases.order_by().filter(decided_at__gte=scope.since, decided_at__lt=scope.until)
 
 
-def processing(scope: Scope):
+def processing(scope: Scope, counts=None):
     """Arrival to decision in days (median, p90) overall and per complexity class, and the share
     decided by the due date the deadline code set (``Case.due_on``: 14 days / 3 months, pauses,
-    holidays) (3 queries)."""
+    holidays) (3 queries, 2 when ``counts`` of ``case_counts`` are given)."""
+    on_time = counts or case_counts(scope)
     decided = _decided_in(scope)
     overall = spread(decided, "decided_at", "received_at", unit=86400)[None]
     by_class = spread(decided, "decided_at", "received_at", unit=86400, group="anliegen__complexity")
-    on_time = decided.annotate(decision_day=TruncDate("decided_at")).aggregate(
-        with_due=Count("pk", filter=Q(due_on__isnull=False)),
-        on_time=Count("pk", filter=Q(due_on__isnull=False, decision_day__lte=F("due_on"))),
-    )
     return {
         "overall": overall,
         "by_class": by_class,
@@ -162,10 +184,11 @@ def processing(scope: Scope):
     }
 
 
-def messages(scope: Scope, today: dt.date | None = None):
+def messages(scope: Scope, today: dt.date | None = None, counts=None):
     """Interim answers and status messages whose due date fell in the period: sent, sent by the due
-    date, and still missing (open cases past the due date) (2 queries)."""
-    today = today or timezone.localdate()
+    date, and still missing (open cases past the due date) (2 queries, 1 when ``counts`` of
+    ``case_counts`` are given)."""
+    counts = counts or case_counts(scope, today)
     sent = dict.fromkeys(("interim", "status"))
     rows = (
         AutoMessage.objects.filter(authority_id=_authority_id(scope), case__in=scope.cases.order_by().values("pk"))
@@ -177,15 +200,7 @@ def messages(scope: Scope, today: dt.date | None = None):
     )
     for row in rows:
         sent[row["kind"]] = row
-    last = min(scope.end, today - dt.timedelta(days=1))
-    missing = (
-        scope.cases.order_by()
-        .filter(status__in=sorted(workflow.OPEN))
-        .aggregate(
-            interim=Count("pk", filter=Q(interim_due_on__gte=scope.start, interim_due_on__lte=last)),
-            status=Count("pk", filter=Q(status_message_due_on__gte=scope.start, status_message_due_on__lte=last)),
-        )
-    )
+    missing = {"interim": counts["interim_missing"], "status": counts["status_missing"]}
     result = {}
     for kind in ("interim", "status"):
         row = sent[kind] or {"n": 0, "on_time": 0}
@@ -200,12 +215,11 @@ def messages(scope: Scope, today: dt.date | None = None):
     return result
 
 
-def clock(scope: Scope):
+def clock(scope: Scope, counts=None):
     """Days the clock stood still for the cases decided in the period, and requests for documents
-    made in the period (2 queries)."""
-    paused = _decided_in(scope).aggregate(
-        days=Coalesce(Sum("paused_days"), 0), cases=Count("pk", filter=Q(paused_days__gt=0)), decided=Count("pk")
-    )
+    made in the period (2 queries, 1 when ``counts`` of ``case_counts`` are given)."""
+    counts = counts or case_counts(scope)
+    paused = {"days": counts["days_paused"], "cases": counts["paused_cases"], "decided": counts["decided"]}
     requests = DocumentRequest.objects.filter(
         authority_id=_authority_id(scope),
         case__in=scope.cases.order_by().values("pk"),
@@ -254,37 +268,42 @@ def outcomes(scope: Scope):
     return dict(result)
 
 
-def transfers(scope: Scope):
-    """Cases handed to another authority in the period, and cases received from one (1 query)."""
-    counts = (
-        scope.cases.order_by()
-        .annotate(ended_at=_ended_at())
-        .aggregate(
-            out=Count(
-                "pk",
-                filter=Q(status=workflow.Status.TRANSFERRED, ended_at__gte=scope.since, ended_at__lt=scope.until),
-            ),
-            received=Count(
-                "pk", filter=Q(source="transfer", received_at__gte=scope.since, received_at__lt=scope.until)
-            ),
-        )
-    )
-    return {"out": counts["out"], "in": counts["received"]}
+def transfers(scope: Scope, counts=None):
+    """Cases handed to another authority in the period, and cases received from one (1 query, none when
+    ``counts`` of ``case_counts`` are given)."""
+    counts = counts or case_counts(scope)
+    return {"out": counts["transfers_out"], "in": counts["transfers_in"]}
 
 
 def casework(scope: Scope, today: dt.date | None = None):
-    """All casework figures for ``scope`` (a fixed number of queries)."""
-    return {
-        "flow": flow(scope),
-        "backlog": backlog_by_age(scope),
-        "processing": processing(scope),
-        "messages": messages(scope, today),
-        "clock": clock(scope),
-        "four_eyes": four_eyes(scope),
-        "outcomes": outcomes(scope),
-        "transfers": transfers(scope),
-        "workload": workload(scope),
-    }
+    """All casework figures for ``scope`` (a fixed number of queries, in one transaction without
+    PostgreSQL's JIT compiler: it spent 1–2 s compiling each of these one-off aggregates, more than
+    they take to run; see docs/performance.md)."""
+    with _without_jit(scope.cases.db):
+        counts = case_counts(scope, today)
+        return {
+            "flow": flow(scope, counts),
+            "backlog": backlog_by_age(scope, counts),
+            "processing": processing(scope, counts),
+            "messages": messages(scope, today, counts),
+            "clock": clock(scope, counts),
+            "four_eyes": four_eyes(scope),
+            "outcomes": outcomes(scope),
+            "transfers": transfers(scope, counts),
+            "workload": workload(scope),
+        }
+
+
+@contextmanager
+def _without_jit(alias):
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def workload(scope: Scope):
@@ -292,10 +311,8 @@ def workload(scope: Scope):
     with how many of them are overdue at that day (1 query)."""
     end = scope.until
     rows = (
-        scope.cases.order_by()
-        .annotate(ended_at=_ended_at())
-        .filter(received_at__lt=end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
+        _with_end(scope.cases)
+        .filter(_open_at(end))
         .values("assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=scope.end, clock_stopped_on__isnull=True)))
         .order_by("-open", "assignee__last_name", "assignee_id")

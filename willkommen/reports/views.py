@@ -15,14 +15,13 @@ from . import figures
 from .forms import PeriodForm
 
 
-def _period(request):
+def _figures(request):
+    """The form and the visit figures computed in SQL (``servicepoint.selectors.visit_figures``)."""
     form = PeriodForm(request.GET or None, locations=servicepoint.locations(request.authority))
     if not form.is_valid():
         return form, None
-    rows = servicepoint.visit_rows(
-        request.authority, form.cleaned_data["start"], form.cleaned_data["end"], form.chosen_location()
-    )
-    return form, rows
+    cleaned = form.cleaned_data
+    return form, servicepoint.visit_figures(request.authority, cleaned["start"], cleaned["end"], form.chosen_location())
 
 
 def _category_labels():
@@ -39,10 +38,9 @@ def _fmt(value, digits=1):
 
 @desk_view("reports.view")
 def servicepoint_figures(request):
-    form, rows = _period(request)
-    if rows is None:
+    form, result = _figures(request)
+    if result is None:
         return render(request, "reports/servicepoint.html", {"form": form}, status=400)
-    result = figures.report(rows)
     labels = _category_labels()
     categories = [{"label": labels.get(c, c), "value": n} for c, n in result["total"]["by_category"].items()]
     per_day = [{"label": d["day"].strftime("%d.%m."), "value": d["visits"]} for d in result["by_day"]]
@@ -116,14 +114,14 @@ def _bad_period(request, form):
 
 @desk_view("reports.view")
 def servicepoint_csv(request):
-    form, rows = _period(request)
-    if rows is None:
+    form, result = _figures(request)
+    if result is None:
         return _bad_period(request, form)
     from .exports import csv_response
 
     key = "hour" if request.GET.get("by") == "hour" else "day"
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    lines = _table(figures.report(rows), _category_labels(), key)
+    lines = _table(result, _category_labels(), key)
     return csv_response(lines, f"servicepoint-{key}-{start}-{end}.csv")
 
 
@@ -131,10 +129,12 @@ def servicepoint_csv(request):
 def servicepoint_xlsx(request):
     from openpyxl import Workbook
 
-    form, rows = _period(request)
-    if rows is None:
+    form, result = _figures(request)
+    if result is None:
         return _bad_period(request, form)
-    result = figures.report(rows)
+    rows = servicepoint.visit_rows(
+        request.authority, form.cleaned_data["start"], form.cleaned_data["end"], form.chosen_location()
+    )  # the sheet of single visits
     labels = _category_labels()
     book = Workbook()
     sheet = book.active

@@ -120,3 +120,11 @@ def visit_rows(authority, start, end, location=None):
             }
         )
     return rows
+
+
+@heavy_read  # figures: read from the replica when there is one
+def visit_figures(authority, start, end, location=None):
+    """The visit figures (total, per day, per hour with staffing) in SQL; see ``figures.visit_figures``."""
+    from .figures import visit_figures as compute
+
+    return compute(authority, start, end, location)

@@ -155,3 +155,64 @@ def test_csv_cells():
         assert csv_convention() == (";", ",") and csv_text([["x", 0.5]]) == "x;0,5\r\n"
     with translation.override("en"):
         assert csv_convention() == (",", ".") and csv_text([["x", 0.5]]) == "x,0.5\r\n"
+
+
+def _busy_day(location, day, staff, first):
+    """Tickets over three hours at two counters, with no-shows, a cancelled and an uncalled one."""
+    n = first
+    for hour, wait, service, counter, status in (
+        (8, 3, 4, "1", Status.DONE),
+        (8, 12, 9, "2", Status.DONE),
+        (9, 25, None, "2", Status.NO_SHOW),
+        (9, 7, 2, "1", Status.DONE),
+        (9, 40, 11, "1", Status.DONE),
+        (13, 5, None, "", Status.CANCELLED),
+    ):
+        t = ticket(location, n, "quick_info" if n % 2 else "drop_off", wait=wait, service=service, day=day, hour=hour)
+        Ticket.objects.filter(pk=t.pk).update(
+            status=status, counter=counter, staff=staff[n % len(staff)] if counter else None
+        )
+        n += 1
+    waiting = ticket(location, n, "forms", wait=0, day=day, hour=13)
+    Ticket.objects.filter(pk=waiting.pk).update(status=Status.WAITING, called_at=None, counter="")
+    return n + 1
+
+
+def test_sql_figures_equal_the_figures_from_the_rows(authority, visits):
+    from willkommen.reports import figures
+    from willkommen.servicepoint import selectors
+
+    staff = [make_staff(authority, "sami"), make_staff(authority, "tara")]
+    today = timezone.localdate()
+    n = _busy_day(visits, today - dt.timedelta(days=1), staff, 10)
+    _busy_day(visits, today - dt.timedelta(days=2), staff, n)
+    start = today - dt.timedelta(days=60)
+    expected = figures.report(selectors.visit_rows(authority, start, today))
+    got = selectors.visit_figures(authority, start, today)
+    assert got["total"]["visits"] == 5 + 14 and got["total"]["no_shows"] == 3
+    for g, e in zip(
+        [got["total"], *got["by_day"], *got["by_hour"]],
+        [expected["total"], *expected["by_day"], *expected["by_hour"]],
+        strict=True,
+    ):
+        assert g.pop("by_category") == e.pop("by_category")
+        assert g == pytest.approx(e)
+    assert selectors.visit_figures(authority, today, today, visits)["total"]["visits"] == 4
+
+
+def test_servicepoint_page_queries_do_not_grow_with_the_tickets(head, authority, visits):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("reports:servicepoint")
+    head.get(url)  # warm the caches
+    with CaptureQueriesContext(connection) as small:
+        assert head.get(url).status_code == 200
+    staff = [make_staff(authority, "sami"), make_staff(authority, "tara")]
+    n = 10
+    for back in range(1, 6):
+        n = _busy_day(visits, timezone.localdate() - dt.timedelta(days=back), staff, n)
+    with CaptureQueriesContext(connection) as large:
+        response = head.get(url)
+    assert 'data-testid="total-visits"><bdi dir="ltr">39</bdi>' in response.content.decode()
+    assert len(large.captured_queries) == len(small.captured_queries)
