@@ -25,7 +25,7 @@ def test_reason_to_recycle_names_the_limit_reached():
 
 def test_only_an_armed_consumer_counts_and_asks_once(monkeypatch, settings):
     settings.HUEY_RECYCLE_JOBS, settings.HUEY_RECYCLE_MB = 3, 0
-    monkeypatch.setattr(recycle, "_state", {"armed": False, "jobs": 0, "asked": False})
+    monkeypatch.setattr(recycle, "_state", {"armed": False, "jobs": 0, "asked": False, "frozen": True})
     sent = []
 
     def send(pid, sig):
@@ -72,7 +72,9 @@ def test_a_consumer_restarts_after_its_jobs_and_loses_none(queue, tmp_path):  # 
         process = subprocess.Popen([python(), str(runner)], env=env, stdout=subprocess.DEVNULL, stderr=err)
     queue["consumers"].append(process)
     for number in range(JOBS):
-        queue["producer"].enqueue(queue["shim"].s("willkommen.core.tests.consumer_jobs.counted", [number], {"pause": 0.05}))
+        queue["producer"].enqueue(
+            queue["shim"].s("willkommen.core.tests.consumer_jobs.counted", [number], {"pause": 0.05})
+        )
 
     def explain():
         return f"ran: {r.lrange(f'{name}:ran', 0, -1)}\nlog: {log.read_text(errors='replace')[-3000:]}"
@@ -90,3 +92,26 @@ def test_a_consumer_restarts_after_its_jobs_and_loses_none(queue, tmp_path):  # 
     assert process.poll() is None
     assert "consumer restarts gracefully" in log.read_text(errors="replace")
     stop(process, sig=signal.SIGINT, timeout=30)
+
+
+def test_an_armed_consumer_collects_the_cyclic_garbage_of_each_job(monkeypatch, settings):
+    import gc
+    import weakref
+
+    settings.HUEY_RECYCLE_JOBS, settings.HUEY_RECYCLE_MB = 0, 0
+    monkeypatch.setattr(recycle, "_state", {"armed": True, "jobs": 0, "asked": False, "frozen": True})
+
+    class Box:  # a rendered document: objects that point at each other
+        pass
+
+    gc.disable()  # no automatic collection in between: only the hook may free it
+    try:
+        box = Box()
+        box.parent = box
+        ref = weakref.ref(box)
+        del box
+        assert ref() is not None
+        recycle.after_job()
+        assert ref() is None
+    finally:
+        gc.enable()
