@@ -133,7 +133,8 @@ def _env(tree, database, var_dir):
         "DEBUG": "false",
         "HTTPS_ONLY": "off",  # plain http on 127.0.0.1 (production redirects to https)
         "LOG_LEVEL": "ERROR",
-        "EMAIL_BACKEND": "locmem",
+        # mail to files in VAR_DIR: the locmem backend keeps every mail (with its PDFs) in the process for good
+        "EMAIL_BACKEND": "file",
         "DEFAULT_AUTHORITY": "rush",
         "CLAMD_SOCKET": "",
         "EFILE_OCR": "false",

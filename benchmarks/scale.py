@@ -160,7 +160,7 @@ def _server_env(var_dir, replica_url, queue_name):
         CACHE_KEY_PREFIX=queue_name,
         VAR_DIR=var_dir,
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(40),
-        EMAIL_BACKEND="locmem",
+        EMAIL_BACKEND="file",  # not locmem: it keeps every mail in the server process for good
         LOG_LEVEL="ERROR",
         DATABASE_REPLICA_URL=replica_url or "",
     )

@@ -361,6 +361,11 @@ else:
         "immediate": False,
     }
 HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"}
+# Consumers restart gracefully (Huey's SIGHUP: finish the running jobs, then exec anew; queued jobs stay) after
+# HUEY_RECYCLE_JOBS jobs or above HUEY_RECYCLE_MB resident megabytes; 0 switches a limit off. A second line
+# behind fixing leaks (core/recycle.py, docs/performance.md).
+HUEY_RECYCLE_JOBS = env_int("HUEY_RECYCLE_JOBS", 20000)
+HUEY_RECYCLE_MB = env_int("HUEY_RECYCLE_MB", 600)
 TASKS = {
     "default": {
         "BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend",

@@ -103,14 +103,14 @@ class Browser:
     def __init__(self):
         self.cookies = {}
 
-    def request(self, port, method, path, data=None, headers=None, json_body=None):
+    def request(self, port, method, path, data=None, headers=None, json_body=None, raw=None):
         import http.client
         import json
         from http.cookies import SimpleCookie
         from urllib.parse import urlencode
 
         headers = dict(headers or {})
-        body = None
+        body = raw  # bytes sent as they are (a multipart body; its Content-Type in ``headers``)
         if json_body is not None:
             body = json.dumps(json_body)
             headers["Content-Type"] = "application/json"

@@ -10,6 +10,7 @@ would leave the job marked done without its effect, and the job run again elsewh
 
 import os
 import time
+import uuid
 
 import redis
 from django_tasks import task
@@ -54,3 +55,15 @@ def work(number, hold=False):
 def tick(task=None):
     """Runs every period (HUEY_PERIODIC_SECONDS); records the period it was claimed for."""
     store().rpush(f"{prefix()}:ticks", f"{task.id}|{os.getpid()}")
+
+
+INTERPRETER = uuid.uuid4().hex[:8]  # one per interpreter: a consumer that re-executes itself gets a new one
+
+
+@task()
+def counted(number, pause=0.0):
+    """Records which interpreter ran it (the recycling test), once per job number."""
+    time.sleep(pause)
+    r, p = store(), prefix()
+    r.incr(f"{p}:attempts:{number}")
+    r.rpush(f"{p}:ran", f"{number}|{INTERPRETER}|{os.getpid()}")
