@@ -47,6 +47,7 @@ CAPABILITIES = {
         "rights.facts",
         "rights.invite",
         "contact.hours",  # consultation and phone hours of the teams they lead
+        "partners.notify",  # group notices to partner organisations
     },
     Role.SERVICEPOINT: {
         "desk",
@@ -72,6 +73,7 @@ CAPABILITIES = {
         "accommodation.view",
         "rights.view",
         "office.setup",  # the office sets itself up: offers, hours, closures, law changes, routing (desk pages)
+        "partners.notify",  # group notices to partner organisations
     },
     Role.ADMINISTRATOR: {
         "desk",

@@ -272,7 +272,10 @@ def submit(application, *, idempotency_key, status_url=""):
 # --- after submit: uploads from the status page ----------------------------------------------------
 
 
-def add_missing_document(case, checklist_key, uploaded_file, language):
+def add_missing_document(case, checklist_key, uploaded_file, language, *, uploaded_by=None, title=""):
+    """A document for a checklist item of the case (the client's status page, or a partner organisation with
+    the client's consent: ``uploaded_by`` and ``title`` then name it); the case resumes when everything asked
+    for has arrived."""
     from .selectors import case_checklist
 
     entries = {e.key: e for e in case_checklist(case, language)}
@@ -285,6 +288,8 @@ def add_missing_document(case, checklist_key, uploaded_file, language):
         document_type=entry_type(entries[checklist_key]),
         source="upload",
         case=case,
+        uploaded_by=uploaded_by,
+        title=title,
     )
     _resume_when_request_fulfilled(case)
     return document

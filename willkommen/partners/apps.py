@@ -18,6 +18,9 @@ class PartnersConfig(AppConfig):
         cases.register_pauses(pauses_of)
         desk.register_home("partner.portal", _partner_home)  # a partner's desk is their portal
         core_panels.register("cases.case", panels.case_requests)
+        from .portal_messages import case_panel
+
+        core_panels.register("cases.case", case_panel, order=110)  # partners' deliveries and messages
         from .partner_views import person_panel
         from .portal_views import my_consents
 

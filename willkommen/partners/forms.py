@@ -69,6 +69,10 @@ class ConsentForm(forms.Form):
     valid_until = django_forms.DateField(
         label=_("Valid until"), widget=django_forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    form_scan = django_forms.FileField(
+        label=_("Scan of the signed form (PDF or image)"),
+        help_text=_("It is checked like every upload and filed in the person's e-file."),
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -203,3 +203,57 @@ class Consent(TenantModel):
     @staticmethod
     def encode_scopes(scopes):
         return "," + ",".join(s for s in Scope.values if s in set(scopes)) + ","
+
+
+# --- the rest of the partner portal (issue 18 item 3) --------------------------------------------------------
+
+
+class PartnerDelivery(TenantModel):
+    """A document a partner uploaded in answer to an open request for documents: the caseworker sees on the
+    request "received from <organisation>"."""
+
+    document = models.OneToOneField("efile.Document", on_delete=models.CASCADE, related_name="+")
+    document_request = models.ForeignKey("cases.DocumentRequest", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    item = models.CharField(_("checklist item"), max_length=60)
+    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="deliveries")
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    delivered_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        ordering = ["delivered_at", "id"]
+        indexes = [models.Index(fields=["authority", "case"], name="partners_delivery_case")]
+
+
+class PartnerMessage(TenantModel):
+    """One message of the thread between an organisation and the office about one client (never the client's
+    own messages)."""
+
+    person = models.ForeignKey("clients.Person", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="messages")
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    from_partner = models.BooleanField(_("from the partner"))
+    body = models.TextField(_("message"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author_label = models.CharField(_("written by"), max_length=300)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["authority", "person", "organisation"], name="partners_msg_thread")]
+
+
+class PartnerNotice(TenantModel):
+    """A group notice of the office to all active organisations of one kind (e.g. a change in the law)."""
+
+    kind = models.CharField(_("to organisations of the kind"), max_length=30, choices=OrganisationKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.ManyToManyField(PartnerOrganisation, related_name="notices", verbose_name=_("recipients"))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]

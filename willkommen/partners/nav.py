@@ -6,6 +6,7 @@ DESK = [
     (_("Figures: requests to other authorities"), "partners:figures", "reports.view"),
     (_("Request types"), "partners:types", "catalogue.edit"),
     (_("My clients (partner portal)"), "partners:portal", "partner.portal"),
+    (_("Notices to partner organisations"), "partners:notices", "partners.notify"),
 ]
 PORTAL = [
     (

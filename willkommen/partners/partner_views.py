@@ -7,6 +7,7 @@ Every page that shows a person to a partner is written to the audit log with the
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,17 +17,15 @@ from willkommen.audit.services import record_read
 from willkommen.cases import selectors as cases
 from willkommen.clients.visibility import Resource, visible_person
 from willkommen.core.desk import desk_view
+from willkommen.efile.services import UploadRejected
 
-from . import consents
+from . import consents, portal_access
 from .forms import ConsentForm, PartnerUploadForm
 from .models import Consent, ConsentSource, PartnerOrganisation, Scope
 
 
 def _organisation(request):
-    organisation = consents.organisation_of(request.user)
-    if organisation is None or organisation.authority_id != request.authority.pk:
-        raise Http404
-    return organisation
+    return portal_access.organisation(request)
 
 
 def _consents_by_person(organisation):
@@ -46,7 +45,13 @@ def portal(request):
     rows.sort(key=lambda row: (row[0].family_name, row[0].pk))
     for person, found in rows:
         record_read(request, person, purpose=f"partner: {found[0].purpose}"[:200], detail=organisation.name)
-    return render(request, "partners/portal.html", {"organisation": organisation, "rows": rows})
+    from .notices import notices_for
+
+    return render(
+        request,
+        "partners/portal.html",
+        {"organisation": organisation, "rows": rows, "notices": list(notices_for(organisation))},
+    )
 
 
 @desk_view("partner.portal")
@@ -57,9 +62,6 @@ def portal_client(request, person_id):
         raise Http404
     scopes = {scope for consent in found for scope in consent.scope_list}
     person = found[0].person
-    case_rows = []
-    if Scope.CASE_STATUS in scopes:
-        case_rows = list(cases.cases_of_person(request.authority, person).select_related("anliegen"))
     record_read(
         request,
         person,
@@ -73,11 +75,39 @@ def portal_client(request, person_id):
             "organisation": organisation,
             "person": person,
             "consents": found,
-            "cases": case_rows,
             "scopes": scopes,
-            "upload_form": PartnerUploadForm(),
+            **_client_sections(request, organisation, person, scopes),
         },
     )
+
+
+def _client_sections(request, organisation, person, scopes):
+    """What the client's page shows, scope by scope (each query of the person's data only for its scope)."""
+    from .portal_appointments import bookings_by
+    from .portal_documents import letters_of, missing_documents
+    from .portal_forms import MessageForm, MissingDocumentForm
+    from .portal_messages import thread
+
+    authority = request.authority
+    sections = {
+        "cases": [],
+        "missing": [],
+        "letters": [],
+        "bookings": [],
+        "thread": list(thread(authority, person.pk, organisation)),
+        "message_form": MessageForm(),
+    }
+    if Scope.CASE_STATUS in scopes:
+        sections["cases"] = list(cases.cases_of_person(authority, person).select_related("anliegen"))
+    if Scope.UPLOAD in scopes:
+        sections["upload_form"] = PartnerUploadForm()
+        sections["missing"] = missing_documents(authority, person)
+        sections["missing_form"] = MissingDocumentForm
+    if Scope.LETTERS in scopes or Scope.NOTICE_COPIES in scopes:
+        sections["letters"] = list(letters_of(authority, person, scopes))
+    if Scope.APPOINTMENTS in scopes:
+        sections["bookings"] = list(bookings_by(authority, person.pk, organisation))
+    return sections
 
 
 @desk_view("partner.portal")
@@ -126,12 +156,27 @@ def _staff_person(request, person_id):
 @require_POST
 def record(request, person_id):
     person = _staff_person(request, person_id)
-    form = ConsentForm(request.POST, organisations=PartnerOrganisation.objects.filter(authority=request.authority))
+    form = ConsentForm(
+        request.POST, request.FILES, organisations=PartnerOrganisation.objects.filter(authority=request.authority)
+    )
     if not form.is_valid():
         return render(request, "partners/consent_error.html", {"person": person, "form": form}, status=400)
-    data = form.cleaned_data
     try:
-        consents.record_consent(
+        _record_signed_form(request, person, form.cleaned_data)
+    except (consents.ConsentError, UploadRejected) as exc:
+        form.add_error(None, exc.message)
+        return render(request, "partners/consent_error.html", {"person": person, "form": form}, status=400)
+    messages.success(request, _("The consent was recorded."))
+    return redirect("clients:detail", pk=person.pk)
+
+
+def _record_signed_form(request, person, data):
+    """The consent from paper: recorded, and the scan of the signed form filed in the person's e-file through
+    the safe upload and linked to the consent – both or neither."""
+    from willkommen.efile import services as efile
+
+    with transaction.atomic():
+        consent = consents.record_consent(
             person,
             data["organisation"],
             scopes=data["scopes"],
@@ -140,11 +185,29 @@ def record(request, person_id):
             source=ConsentSource.SIGNED_FORM,
             actor=request.user,
         )
-    except consents.ConsentError as exc:
-        form.add_error(None, exc.message)
-        return render(request, "partners/consent_error.html", {"person": person, "form": form}, status=400)
-    messages.success(request, _("The consent was recorded."))
-    return redirect("clients:detail", pk=person.pk)
+        consent.document = efile.add_document(
+            request.authority,
+            person,
+            data["form_scan"],
+            document_type="consent_form",
+            source="staff",
+            uploaded_by=request.user,
+            title=f"{data['organisation'].name}: {consent.purpose}"[:200],
+        )
+        consent.save(update_fields=["document"])
+    return consent
+
+
+@desk_view("partner.portal")
+@require_POST
+def organisation_revoke(request, pk):
+    """The organisation ends a consent from its side (e.g. the counselling ended): access ends at once; the
+    client and the caseworker see the organisation as the one who revoked."""
+    organisation = _organisation(request)
+    consent = get_object_or_404(Consent, pk=pk, authority=request.authority, organisation=organisation)
+    consents.revoke_consent(consent, by_label=f"{organisation.name} ({request.user.display_name})", actor=request.user)
+    messages.success(request, _("The consent was ended. Your organisation has no access any more."))
+    return redirect("partners:portal")
 
 
 @desk_view("clients.edit")

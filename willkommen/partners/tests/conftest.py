@@ -55,3 +55,10 @@ def pdf_upload(name="antwort.pdf"):
     from willkommen.efile.tests.conftest import pdf_bytes
 
     return SimpleUploadedFile(name, pdf_bytes("Zustimmung erteilt"), content_type="application/pdf")
+
+
+def exe_upload(name="formular.pdf"):
+    """A file that claims to be a PDF but is not: the safe upload refuses it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"MZ\x90\x00 not a pdf", content_type="application/pdf")

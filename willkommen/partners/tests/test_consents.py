@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from willkommen.audit.models import AuditEntry
 from willkommen.core.testing import make_staff, verified_login
+from willkommen.efile.models import Document
 from willkommen.partners import consents
 from willkommen.partners.models import Consent, PartnerAccount, PartnerOrganisation
 
-from .conftest import make_person
+from .conftest import exe_upload, make_person, pdf_upload
 
 TODAY = timezone.localdate
 
@@ -153,18 +154,25 @@ def test_staff_record_and_revoke_on_the_person_page(client, authority, world, te
     bad = client.post(f"/desk/partners/persons/{person.pk}/consents/", {"organisation": world["org"].pk})
     assert bad.status_code == 400
     valid_until = (TODAY() + dt.timedelta(days=90)).isoformat()
-    ok = client.post(
-        f"/desk/partners/persons/{person.pk}/consents/",
-        {
-            "organisation": world["org"].pk,
-            "scopes": ["case_status", "upload"],
-            "purpose": "Kurs",
-            "valid_until": valid_until,
-        },
-    )
+    fields = {
+        "organisation": world["org"].pk,
+        "scopes": ["case_status", "upload"],
+        "purpose": "Kurs",
+        "valid_until": valid_until,
+    }
+    no_scan = client.post(f"/desk/partners/persons/{person.pk}/consents/", fields)
+    assert no_scan.status_code == 400 and not Consent.objects.filter(person=person, organisation=world["org"]).exists()
+    refused = client.post(f"/desk/partners/persons/{person.pk}/consents/", {**fields, "form_scan": exe_upload()})
+    assert refused.status_code == 400  # the safe upload refuses it: neither consent nor document
+    assert not Consent.objects.filter(person=person, organisation=world["org"]).exists()
+    assert not Document.objects.filter(person=person, document_type="consent_form").exists()
+    ok = client.post(f"/desk/partners/persons/{person.pk}/consents/", {**fields, "form_scan": pdf_upload()})
     assert ok.status_code == 302
     recorded = Consent.objects.get(person=person, organisation=world["org"])
     assert recorded.scope_list == ["case_status", "upload"] and recorded.recorded_by == editor
+    scan = recorded.document  # the signed form, filed on the person through the safe upload
+    assert scan.person == person and scan.document_type == "consent_form" and scan.uploaded_by == editor
+    assert recorded.source == "signed_form" and scan.sha256
     assert client.post(f"/desk/partners/consents/{recorded.pk}/revoke/").status_code == 302
     recorded.refresh_from_db()
     assert recorded.revoked_at is not None
@@ -185,10 +193,6 @@ def test_refusals(authority, other_authority, world, team):
 
 
 def test_a_partner_uploads_within_the_scope_and_not_after_revocation(client, authority, world):
-    from willkommen.efile.models import Document
-
-    from .conftest import pdf_upload
-
     user = partner(authority, world["org"])
     person = world["no"]
     given = consent(person, world["org"], scopes=("case_status", "upload"))
