@@ -501,6 +501,16 @@ MESSAGING_SMS_FROM = env("MESSAGING_SMS_FROM", "Willkommen")
 # MESSAGING_SIGNAL_URL / MESSAGING_SIGNAL_NUMBER: signal-cli-rest-api base URL and the registered sender number.
 MESSAGING_SIGNAL_URL = env("MESSAGING_SIGNAL_URL", "")
 MESSAGING_SIGNAL_NUMBER = env("MESSAGING_SIGNAL_NUMBER", "")
+# MESSAGING_SIGNAL_RECEIVE: numbers polled for incoming Signal messages and their authority ("+49151…=slug,…");
+# empty = MESSAGING_SIGNAL_NUMBER for the default authority (docs/messaging.md, "Incoming Signal and SMS").
+MESSAGING_SIGNAL_RECEIVE = env("MESSAGING_SIGNAL_RECEIVE", "")
+# MESSAGING_SMS_WEBHOOK_BASE: scheme and host the SMS gateway calls the webhook on, when a proxy rewrites them
+# (the signature covers the URL); empty = as the request shows it.
+MESSAGING_SMS_WEBHOOK_BASE = env("MESSAGING_SMS_WEBHOOK_BASE", "")
+# MESSAGING_NUMBER_CODE_MINUTES / _ATTEMPTS / MESSAGING_NUMBER_CODES_PER_HOUR: confirming a phone number by code.
+MESSAGING_NUMBER_CODE_MINUTES = env_int("MESSAGING_NUMBER_CODE_MINUTES", 15)
+MESSAGING_NUMBER_CODE_ATTEMPTS = env_int("MESSAGING_NUMBER_CODE_ATTEMPTS", 5)
+MESSAGING_NUMBER_CODES_PER_HOUR = env_int("MESSAGING_NUMBER_CODES_PER_HOUR", 3)
 # MESSAGING_GATEWAY_TIMEOUT: seconds to wait for the SMS or messenger gateway before retrying later.
 MESSAGING_GATEWAY_TIMEOUT = env_int("MESSAGING_GATEWAY_TIMEOUT", 10)
 # MESSAGING_FALLBACK_ORDER: channels tried after the client's preferred one fails for good.

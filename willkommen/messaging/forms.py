@@ -163,3 +163,36 @@ class TemplateForm(forms.Form):
             for error in texts.problems_of(self.key, data.get("subject", ""), data["body"]):
                 self.add_error(None, error)
         return data
+
+
+class NumberForm(forms.Form):
+    """A mobile number to confirm for incoming SMS and Signal messages (the code goes out by ``channel``)."""
+
+    number = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=30,
+        help_text=_(
+            "We send a code to this number. With the number confirmed, your SMS and Signal messages reach your file."
+        ),
+    )
+    channel = forms.ChoiceField(
+        label=_("Send the code by"), choices=[("sms", _("SMS")), ("messenger", _("Signal"))], initial="sms"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget.attrs.update(
+            {"class": "kern-form-input__input", "autocomplete": "tel", "inputmode": "tel"}
+        )
+        self.fields["channel"].widget.attrs.update({"class": "kern-form-input__select"})
+
+
+class NumberCodeForm(forms.Form):
+    record = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    code = forms.CharField(label=_("Code"), max_length=12)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"class": "kern-form-input__input", "autocomplete": "one-time-code", "inputmode": "numeric"}
+        )

@@ -5,6 +5,10 @@
 * Messenger: signal-cli-rest-api (``POST /v2/send`` JSON ``{"message", "number", "recipients"}``;
   201 ``{"timestamp"}``; 400 ``{"error"}``).
 
+The receive side: ``queue_signal(number, envelope)`` puts an envelope into signal-cli's queue, answered (and
+emptied) by ``GET /v1/receive/{number}``; ``add_signal_attachment`` stores bytes served by
+``GET /v1/attachments/{id}``; ``add_media`` stores bytes served at a Twilio media URL (basic auth required).
+
 ``fail_next`` makes the next N requests answer 503 (a transient failure); numbers in
 ``refused_numbers`` get a 400 (a permanent failure). Useful in tests and for local development.
 """
@@ -23,6 +27,8 @@ class GatewayDouble:
         self.delivered = []  # accepted messages
         self.fail_next = 0
         self.refused_numbers = set()
+        self.signal_queue = {}  # number -> [envelope items]
+        self.files = {}  # path -> bytes (Signal attachments, SMS media)
         self.lock = threading.Lock()
         double = self
 
@@ -37,6 +43,26 @@ class GatewayDouble:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_GET(self):
+                with double.lock:
+                    double.requests.append((self.path, b""))
+                    if double.fail_next > 0:
+                        double.fail_next -= 1
+                        return self._answer(503, {"message": "Service Unavailable"})
+                    if self.path.startswith("/v1/receive/"):
+                        number = urllib.parse.unquote(self.path[len("/v1/receive/") :].split("?")[0])
+                        return self._answer(200, double.signal_queue.pop(number, []))
+                    content = double.files.get(self.path)
+                if content is None:
+                    return self._answer(404, {"error": "not found"})
+                if "/Media/" in self.path and not self.headers.get("Authorization", "").startswith("Basic "):
+                    return self._answer(401, {"code": 20003, "message": "Authenticate"})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
@@ -83,6 +109,29 @@ class GatewayDouble:
     def url(self):
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def queue_signal(self, number, item):
+        with self.lock:
+            self.signal_queue.setdefault(number, []).append(item)
+
+    def add_signal_attachment(self, content, content_type="application/octet-stream", filename="", size=None):
+        """Store ``content``; returns the attachment as an envelope lists it."""
+        attachment_id = uuid.uuid4().hex + ".bin"
+        with self.lock:
+            self.files[f"/v1/attachments/{attachment_id}"] = content
+        return {
+            "id": attachment_id,
+            "contentType": content_type,
+            "filename": filename,
+            "size": len(content) if size is None else size,
+        }
+
+    def add_media(self, content, account="willkommen", message_sid="MM0"):
+        """Store ``content`` as a Twilio media file; returns its URL."""
+        path = f"/2010-04-01/Accounts/{account}/Messages/{message_sid}/Media/ME{uuid.uuid4().hex}"
+        with self.lock:
+            self.files[path] = content
+        return self.url + path
 
     def start(self):
         self.thread.start()

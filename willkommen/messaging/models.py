@@ -90,7 +90,13 @@ class Message(TenantModel):
                 fields=["authority", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="message_idempotency_per_authority",
-            )
+            ),
+            # An incoming SMS (Twilio MessageSid) or Signal message (timestamp and source) is taken once.
+            models.UniqueConstraint(
+                fields=["authority", "channel", "external_id"],
+                condition=models.Q(direction="in", channel__in=["sms", "messenger"]) & ~models.Q(external_id=""),
+                name="incoming_phone_message_once",
+            ),
         ]
 
     def __str__(self):
@@ -239,3 +245,36 @@ class InterpreterBooking(TenantModel):
             models.Index(fields=["authority", "starts_at"]),
             models.Index(fields=["authority", "interpreter", "starts_at"]),
         ]
+
+
+class ConfirmedNumber(TenantModel):
+    """A phone number a person confirmed with a code sent to it (SMS or Signal). Incoming SMS and Signal
+    messages are matched to a person only through a confirmed number, and only when the number is
+    confirmed for exactly one person of the authority (``phone_numbers.person_for_number``)."""
+
+    class AddedBy(models.TextChoices):
+        CLIENT = "client", _("the client in the portal")
+        DESK = "desk", _("staff at the desk")
+
+    person = models.ForeignKey("clients.Person", on_delete=models.CASCADE, related_name="confirmed_numbers")
+    number = models.CharField(_("phone number"), max_length=20)
+    channel = models.CharField(_("code sent by"), max_length=12, choices=Channel.choices, default=Channel.SMS)
+    added_by = models.CharField(_("added by"), max_length=8, choices=AddedBy.choices, default=AddedBy.CLIENT)
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_sent_at = models.DateTimeField(_("code sent"), null=True, blank=True)
+    code_expires_at = models.DateTimeField(_("code valid until"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong codes entered"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("confirmed phone number")
+        verbose_name_plural = _("confirmed phone numbers")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "person", "number"], name="confirmed_number_per_person")
+        ]
+        indexes = [models.Index(fields=["authority", "number", "confirmed_at"])]
+
+    def __str__(self):
+        return self.number

@@ -16,7 +16,7 @@ from willkommen.audit import retention
 from willkommen.clients import personal_data
 from willkommen.clients.personal_data import ExportFile, Section, rows
 
-from .models import Attachment, DeliveryAttempt, InterpreterBooking, Message, Status
+from .models import Attachment, ConfirmedNumber, DeliveryAttempt, InterpreterBooking, Message, Status
 
 PENDING = (Status.QUEUED, Status.SENDING, Status.RETRYING, Status.PRINT_QUEUED)
 
@@ -34,6 +34,10 @@ def export(authority, person):
             "interpreter_bookings": rows(
                 InterpreterBooking.objects.filter(authority=authority, person=person).order_by("starts_at", "id")
             ),
+            "phone_numbers": rows(
+                ConfirmedNumber.objects.filter(authority=authority, person=person).order_by("created_at", "id"),
+                exclude=("code_hash",),
+            ),
         },
         files=[
             ExportFile(f"{a.message_id}-{a.pk}-{a.file_name}", a.storage_name, sha256=a.sha256) for a in attachments
@@ -47,6 +51,7 @@ def _own_files(attachments):
 
 
 def erase(authority, person_ids):
+    ConfirmedNumber.objects.filter(authority=authority, person_id__in=person_ids).delete()
     messages = Message.objects.filter(authority=authority, person_id__in=person_ids)
     names = _own_files(Attachment.objects.filter(message__in=messages))
     _n, counts = messages.delete()
@@ -85,7 +90,13 @@ def apply_retention(authority, now, tally):
 CONTRIBUTOR = personal_data.Contributor(
     key="messaging",
     label=_("Messages"),
-    models=("messaging.Message", "messaging.Attachment", "messaging.DeliveryAttempt", "messaging.InterpreterBooking"),
+    models=(
+        "messaging.Message",
+        "messaging.Attachment",
+        "messaging.DeliveryAttempt",
+        "messaging.InterpreterBooking",
+        "messaging.ConfirmedNumber",
+    ),
     export=export,
     erase=erase,
     keeps=keeps,

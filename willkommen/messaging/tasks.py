@@ -1,4 +1,4 @@
-"""Messaging jobs: delivery after commit, retries with backoff, fetching mail by IMAP."""
+"""Messaging jobs: delivery after commit, retries with backoff, fetching mail by IMAP and Signal messages."""
 
 from django.conf import settings
 from django_tasks import task
@@ -7,7 +7,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from willkommen.core import jobs
 
-from . import channels, delivery, inbound
+from . import channels, delivery, inbound, inbound_signal
 
 
 @task(priority=jobs.MAIL)  # mail first: a message leaves before documents, exports and nightly work
@@ -55,6 +55,12 @@ def fetch_incoming_mail():
     if getattr(settings, "MESSAGING_IMAP_HOST", ""):
         return inbound.fetch_imap()
     return 0
+
+
+@db_periodic_task(crontab(minute="*"))
+def fetch_incoming_signal():
+    """Incoming Signal messages from signal-cli-rest-api (MESSAGING_SIGNAL_URL), every minute."""
+    return inbound_signal.fetch_signal()
 
 
 @task()

@@ -76,6 +76,7 @@ PLACEHOLDER_HELP = {
     "rule": _("the legal basis of the residence right"),
     "explanation": _("the rule explained for clients, in their language"),
     "accommodation": _("the name of the accommodation"),
+    "code": _("the confirmation code"),
 }
 
 
@@ -353,6 +354,22 @@ DEFINITIONS = [
         ("name", "link", "authority"),
         ("link",),
     ),
+    Definition(
+        "acknowledgement_short",
+        "messaging",
+        _("SMS/Signal: acknowledgement of an incoming message"),
+        ("case_number", "authority"),
+        optional=("case_number",),
+        kind=SMS,
+    ),
+    Definition(
+        "number_code",
+        "messaging",
+        _("SMS/Signal: code to confirm a phone number"),
+        ("code", "minutes", "authority"),
+        ("code",),
+        kind=SMS,
+    ),
     # letters (PDF)
     _block(
         "letter_request_documents",
@@ -452,5 +469,7 @@ SAMPLE_CONTEXT = {
     "interim_days": 14,
     "rule": "§ 25b AufenthG",
     "accommodation": "GU Am Fuchsbau",
+    "code": "482913",
+    "minutes": 15,
     "explanation": "Wer geduldet ist und seit 6 Jahren in Deutschland lebt, kann eine Aufenthaltserlaubnis bekommen.",
 }

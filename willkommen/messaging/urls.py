@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import template_views, views
+from . import phone_views, template_views, views
 
 urlpatterns = [
     path("messages/", views.portal_thread, name="portal_thread"),
     path("messages/attachments/<uuid:key>/", views.portal_attachment, name="portal_attachment"),
+    path("messages/number/", phone_views.portal_number, name="portal_number"),
+    path("messaging/sms/incoming/", phone_views.sms_webhook, name="sms_webhook"),
+    path("desk/messaging/person/<int:pk>/number/", phone_views.desk_add_number, name="desk_add_number"),
     path("desk/messaging/", views.desk_overview, name="desk_overview"),
     path("desk/messaging/person/<int:pk>/", views.desk_thread, name="desk_thread"),
     path("desk/messaging/person/<int:pk>/reply/", views.desk_reply, name="desk_reply"),

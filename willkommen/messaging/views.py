@@ -152,7 +152,10 @@ def desk_thread(request, pk):
     return _render_thread(request, person, StaffReplyForm(), PhoneNoteForm(prefix="note"))
 
 
-def _render_thread(request, person, reply_form, note_form, status=200):
+def _render_thread(request, person, reply_form, note_form, status=200, number_form=None):
+    from . import phone_numbers
+    from .forms import NumberForm
+
     return render(
         request,
         "messaging/desk_thread.html",
@@ -161,6 +164,8 @@ def _render_thread(request, person, reply_form, note_form, status=200):
             "thread": selectors.thread(request.authority, person, with_attempts=True),
             "reply_form": reply_form,
             "note_form": note_form,
+            "number_form": number_form or NumberForm(prefix="number"),
+            "numbers": phone_numbers.numbers_of(request.authority, person),
         },
         status=status,
     )
