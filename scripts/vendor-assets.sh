@@ -8,3 +8,5 @@ cp -r node_modules/@kern-ux/native/dist/fonts "$dest/kern/"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/"
 cp node_modules/axe-core/axe.min.js "$dest/"
 if [ -d node_modules/altcha/dist ]; then cp -r node_modules/altcha/dist/. "$dest/altcha/"; fi
+# Fonts subset by script, KERN's CSS cut to the classes used, .gz/.br beside every vendored file.
+.venv/bin/python scripts/build_assets.py

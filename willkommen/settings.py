@@ -282,7 +282,10 @@ STATIC_URL = "/static/"
 # STATIC_ROOT: where `collectstatic` gathers files for production.
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = True
+# WHITENOISE_USE_FINDERS: serve static files straight from the apps (on by default, so `make run` and the
+# tests need no collectstatic; vendored files carry their .gz/.br beside them, scripts/build_assets.py).
+# Production collects (collectstatic compresses every file) and sets it off: docs/deployment.md.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # MEDIA_ROOT: where uploaded documents live on disk (the default storage).
@@ -310,7 +313,8 @@ else:
     }
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # collectstatic writes a .gz and a .br beside each file; WhiteNoise serves them to browsers that accept them.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
 # EMAIL_URL-like knobs: EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS for SMTP;

@@ -39,6 +39,15 @@ def test_api_schema_and_docs_are_served(client, authority):
 
 @pytest.mark.django_db
 def test_static_assets_are_vendored(client, authority):
-    for path in ["/static/vendor/kern/kern.min.css", "/static/vendor/htmx.min.js", "/static/core/willkommen.css"]:
+    paths = [
+        "/static/vendor/kern/kern-site.css",
+        "/static/vendor/kern/subset/FiraSans-Regular-latin.woff2",
+        "/static/vendor/htmx.min.js",
+        "/static/core/willkommen.css",
+    ]
+    for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
+    # The build step puts compressed variants beside the vendored files; WhiteNoise serves them.
+    response = client.get("/static/vendor/kern/kern-site.css", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.headers.get("Content-Encoding") == "br"
