@@ -165,9 +165,13 @@ def _client_pages(browser, base):
 def _measure(tree, label):
     from playwright.sync_api import sync_playwright
 
-    var_dir = Path(tempfile.mkdtemp(prefix="wk-weight-"))
+    # BENCH_WEIGHT_VAR_DIR: keep the prepared demo (database, collected static) there and reuse it next time.
+    kept = os.environ.get("BENCH_WEIGHT_VAR_DIR") if tree == REPO else None
+    var_dir = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="wk-weight-"))
     env = _env(tree, var_dir)
-    _prepare(tree, env)
+    if not (var_dir / "weight.sqlite3").exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        _prepare(tree, env)
     port = _free_port()
     server = _serve(tree, env, port)
     base = f"http://127.0.0.1:{port}"
@@ -180,11 +184,13 @@ def _measure(tree, label):
                 for language in LANGUAGES:
                     status, split, _links, _forms = weigh(browser, base, path, language)
                     rows.append({"version": label, "path": path, "language": language, "status": status, **split})
+                    print(f"{label} {path} {language}: {split['total'] / 1024:.1f} KB", flush=True)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(var_dir, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(var_dir, ignore_errors=True)
     return rows
 
 
