@@ -30,79 +30,7 @@ class GatewayDouble:
         self.signal_queue = {}  # number -> [envelope items]
         self.files = {}  # path -> bytes (Signal attachments, SMS media)
         self.lock = threading.Lock()
-        double = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _answer(self, status, payload):
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self):
-                with double.lock:
-                    double.requests.append((self.path, b""))
-                    if double.fail_next > 0:
-                        double.fail_next -= 1
-                        return self._answer(503, {"message": "Service Unavailable"})
-                    if self.path.startswith("/v1/receive/"):
-                        number = urllib.parse.unquote(self.path[len("/v1/receive/") :].split("?")[0])
-                        return self._answer(200, double.signal_queue.pop(number, []))
-                    content = double.files.get(self.path)
-                if content is None:
-                    return self._answer(404, {"error": "not found"})
-                if "/Media/" in self.path and not self.headers.get("Authorization", "").startswith("Basic "):
-                    return self._answer(401, {"code": 20003, "message": "Authenticate"})
-                self.send_response(200)
-                self.send_header("Content-Type", "application/octet-stream")
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                with double.lock:
-                    double.requests.append((self.path, raw))
-                    if double.fail_next > 0:
-                        double.fail_next -= 1
-                        return self._answer(503, {"message": "Service Unavailable"})
-                if self.path.startswith("/2010-04-01/Accounts/") and self.path.endswith("/Messages.json"):
-                    form = dict(urllib.parse.parse_qsl(raw.decode()))
-                    if not self.headers.get("Authorization", "").startswith("Basic "):
-                        return self._answer(401, {"code": 20003, "message": "Authenticate"})
-                    if not form.get("To") or not form.get("Body"):
-                        return self._answer(400, {"code": 21604, "message": "A 'To' and 'Body' are required"})
-                    if form["To"] in double.refused_numbers:
-                        return self._answer(
-                            400, {"code": 21211, "message": f"The 'To' number {form['To']} is not valid"}
-                        )
-                    sid = "SM" + uuid.uuid4().hex
-                    with double.lock:
-                        double.delivered.append({"kind": "sms", "sid": sid, **form})
-                    return self._answer(201, {"sid": sid, "status": "queued", "to": form["To"], "body": form["Body"]})
-                if self.path == "/v2/send":
-                    try:
-                        data = json.loads(raw)
-                    except ValueError:
-                        return self._answer(400, {"error": "invalid JSON"})
-                    recipients = data.get("recipients") or []
-                    if not data.get("message") or not recipients or not data.get("number"):
-                        return self._answer(400, {"error": "message, number and recipients are required"})
-                    if any(r in double.refused_numbers for r in recipients):
-                        return self._answer(400, {"error": "Failed to send message: Unregistered user"})
-                    stamp = str(int(time.time() * 1000))
-                    with double.lock:
-                        double.delivered.append({"kind": "signal", "timestamp": stamp, **data})
-                    return self._answer(201, {"timestamp": stamp})
-                return self._answer(404, {"error": "not found"})
-
-        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server = ThreadingHTTPServer((host, port), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -140,3 +68,78 @@ class GatewayDouble:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    double = None  # the GatewayDouble, set by _handler
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, status, payload):
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        with self.double.lock:
+            self.double.requests.append((self.path, b""))
+            if self.double.fail_next > 0:
+                self.double.fail_next -= 1
+                return self._answer(503, {"message": "Service Unavailable"})
+            if self.path.startswith("/v1/receive/"):
+                number = urllib.parse.unquote(self.path[len("/v1/receive/") :].split("?")[0])
+                return self._answer(200, self.double.signal_queue.pop(number, []))
+            content = self.double.files.get(self.path)
+        if content is None:
+            return self._answer(404, {"error": "not found"})
+        if "/Media/" in self.path and not self.headers.get("Authorization", "").startswith("Basic "):
+            return self._answer(401, {"code": 20003, "message": "Authenticate"})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        with self.double.lock:
+            self.double.requests.append((self.path, raw))
+            if self.double.fail_next > 0:
+                self.double.fail_next -= 1
+                return self._answer(503, {"message": "Service Unavailable"})
+        if self.path.startswith("/2010-04-01/Accounts/") and self.path.endswith("/Messages.json"):
+            form = dict(urllib.parse.parse_qsl(raw.decode()))
+            if not self.headers.get("Authorization", "").startswith("Basic "):
+                return self._answer(401, {"code": 20003, "message": "Authenticate"})
+            if not form.get("To") or not form.get("Body"):
+                return self._answer(400, {"code": 21604, "message": "A 'To' and 'Body' are required"})
+            if form["To"] in self.double.refused_numbers:
+                return self._answer(400, {"code": 21211, "message": f"The 'To' number {form['To']} is not valid"})
+            sid = "SM" + uuid.uuid4().hex
+            with self.double.lock:
+                self.double.delivered.append({"kind": "sms", "sid": sid, **form})
+            return self._answer(201, {"sid": sid, "status": "queued", "to": form["To"], "body": form["Body"]})
+        if self.path == "/v2/send":
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                return self._answer(400, {"error": "invalid JSON"})
+            recipients = data.get("recipients") or []
+            if not data.get("message") or not recipients or not data.get("number"):
+                return self._answer(400, {"error": "message, number and recipients are required"})
+            if any(r in self.double.refused_numbers for r in recipients):
+                return self._answer(400, {"error": "Failed to send message: Unregistered user"})
+            stamp = str(int(time.time() * 1000))
+            with self.double.lock:
+                self.double.delivered.append({"kind": "signal", "timestamp": stamp, **data})
+            return self._answer(201, {"timestamp": stamp})
+        return self._answer(404, {"error": "not found"})
+
+
+def _handler(double):
+    return type("Handler", (_Handler,), {"double": double})

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from . import attachments as attachment_store
-from . import channels, phone_numbers, texts
+from . import channels, delivery, phone_numbers, texts
 from .inbound import CASE_NUMBER, MAX_ATTACHMENTS, guess_language
 from .models import Attachment, Direction, Message, Status
 
@@ -158,8 +158,6 @@ def _store_files(authority, message, fetched, person, case):
 def acknowledge(message):
     """Queue the acknowledgement (template ``acknowledgement_short``) through the message's own channel to
     the sending number, after commit: in the sender's language, else German and English."""
-    from .sending import queue_delivery
-
     known = message.language in dict(settings.LANGUAGES)
     values = {"case_number": message.case.number if message.case else "", "authority": message.authority.name}
     rendered = [
@@ -181,5 +179,11 @@ def acknowledge(message):
         idempotency_key=f"ack-{message.pk}",
         flags=["content_by_email"],  # the acknowledgement carries no personal content
     )
-    queue_delivery(ack)
+    _deliver_after_commit(ack)
     return ack
+
+
+def _deliver_after_commit(message):
+    """Deliver after commit in this process (a transient failure is retried by the periodic job)."""
+    message_id = message.pk
+    transaction.on_commit(lambda: delivery.deliver(message_id))

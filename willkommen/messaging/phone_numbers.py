@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from willkommen.core import keyed_hash, ratelimit
 
-from . import texts
+from . import delivery, texts
 from .channels import setting
 from .models import Channel, ConfirmedNumber, Direction, Message, Status
 
@@ -87,8 +87,6 @@ def request_code(authority, person, raw_number, *, channel=Channel.SMS, added_by
 
 
 def _send_code(authority, person, record, code, minutes):
-    from .sending import queue_delivery
-
     rendered = texts.render(
         authority,
         "number_code",
@@ -108,7 +106,7 @@ def _send_code(authority, person, record, code, minutes):
         status=Status.QUEUED,
         flags=["content_by_email"],  # the code itself must reach the number, not only a notice
     )
-    queue_delivery(message)
+    _deliver_after_commit(message)
 
 
 def confirm(authority, person, record_id, code):
@@ -178,3 +176,9 @@ def person_for_number(authority, number):
     if len(rows) == 1:
         return rows[0].person, []
     return None, ["ambiguous_sender"] if rows else ["unconfirmed_number"]
+
+
+def _deliver_after_commit(message):
+    """Deliver after commit in this process (a transient failure is retried by the periodic job)."""
+    message_id = message.pk
+    transaction.on_commit(lambda: delivery.deliver(message_id))
