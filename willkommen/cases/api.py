@@ -81,7 +81,8 @@ class CaseList(CaseMixin, generics.ListAPIView):
                 OpenApiParameter.HEADER,
                 required=True,
                 description="8 to 60 of A-Z a-z 0-9 . _ : - ; a retried request with the same key returns the "
-                "case the first one opened (200) and creates nothing.",
+                "case the first one opened (200) and creates nothing; the same key with a different body is "
+                "refused (422) and opens nothing.",
             )
         ],
         responses={
@@ -89,6 +90,7 @@ class CaseList(CaseMixin, generics.ListAPIView):
             200: OpenedCaseSerializer,
             400: IntakeErrorSerializer,
             409: IntakeErrorSerializer,
+            422: IntakeErrorSerializer,
         },
     )
     def post(self, request):
@@ -105,6 +107,9 @@ class CaseList(CaseMixin, generics.ListAPIView):
         except api_intake.PossibleDuplicates as exc:
             body = {"detail": str(exc), "code": "possible_duplicate", "duplicates": exc.ids}
             return Response(body, status=status.HTTP_409_CONFLICT)
+        except api_intake.KeyReused as exc:
+            body = {"detail": str(exc), "code": "idempotency_key_reused"}
+            return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         except intake.IntakeRefused as exc:
             return Response({"detail": str(exc), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
         return Response(

@@ -1,8 +1,12 @@
 """Opening a case through the API (``POST /api/v1/cases/``) for an integration account or a staff session:
 the desk intake (``intake.open_at_desk``: receipt, declared title, § 81 statement) with the person found by
 id or created with the register's duplicate check, and the request's ``Idempotency-Key`` header as the
-one-time key – a retried request returns the case the first one opened and creates nothing."""
+one-time key – a retried request returns the case the first one opened and creates nothing. The key is
+stored with a SHA-256 of the request's (validated) body: the same key with another body is refused
+(:class:`KeyReused`, 422) and opens nothing."""
 
+import hashlib
+import json
 import re
 
 from django.core.exceptions import ValidationError
@@ -23,6 +27,30 @@ class PossibleDuplicates(intake.IntakeRefused):
         self.ids = ids
 
 
+class KeyReused(intake.IntakeRefused):
+    """The Idempotency-Key was used before for a request with another body."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This Idempotency-Key was already used for a different request. Send the same request again, "
+                "or use a new key for a new request."
+            )
+        )
+
+
+def body_hash(data):
+    """SHA-256 of the validated request body in a canonical form (keys sorted, dates as ISO text)."""
+    canonical = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _same_request(case, digest):
+    if case.idempotency_body_hash and case.idempotency_body_hash != digest:
+        raise KeyReused
+    return case
+
+
 def stored_key(actor, key):
     """The one-time key as stored on the case (per account: two systems may choose the same key)."""
     if not key or not KEY_PATTERN.match(key):
@@ -40,9 +68,10 @@ def open_by_api(authority, actor, data, key):
     ``(case, created)``; raises :class:`intake.IntakeRefused` (400) or :class:`PossibleDuplicates` (409)."""
     from willkommen.catalogue.selectors import anliegen_list
 
+    digest = body_hash(data)
     before = opened_before(authority, actor, key)
     if before is not None:
-        return before, False
+        return _same_request(before, digest), False
     anliegen = anliegen_list(authority).filter(slug=data["anliegen"]).first()
     if anliegen is None:
         raise intake.IntakeRefused(_("This matter (Anliegen) does not exist."))
@@ -60,9 +89,12 @@ def open_by_api(authority, actor, data, key):
             answers=_answers(anliegen, data.get("answers") or {}),
             idempotency_key=stored_key(actor, key),
         )
-        if code is None and "new_person" in data:  # a parallel retry opened it: keep no second person
-            transaction.set_rollback(True)
-    return case, code is not None
+        if code is None:  # a parallel retry opened it: keep no second person; the same request only
+            if "new_person" in data:
+                transaction.set_rollback(True)
+            return _same_request(case, digest), False
+        Case.objects.filter(pk=case.pk).update(idempotency_body_hash=digest)
+    return case, True
 
 
 def _person(authority, actor, data):

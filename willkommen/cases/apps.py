@@ -18,9 +18,10 @@ class CasesConfig(AppConfig):
         from willkommen.messaging import recipients
 
         from . import selectors
-        from .permissions import persons_of_my_work
+        from .permissions import persons_of_my_work, persons_with_my_cases
 
         visibility.register_team_scope(persons_of_my_work)
+        visibility.register_case_scope(persons_with_my_cases)  # drop-offs: persons the user's teams handle
         desk.register_home("cases.work", _work_queue_home)
         case_refs.register(
             by_number=selectors.case_by_number,

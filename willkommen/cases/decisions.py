@@ -28,6 +28,7 @@ DRAFT_FIELDS = (
     "plain_explanation",
     "ends_stay",
     "sponsor_title_expires_on",
+    "bound_end_on",
 )
 
 
@@ -46,15 +47,27 @@ def add_months(day, months):
     return calendar_months(day, months)
 
 
-def proposed_validity(case, start=None, *, legal_basis=None, sponsor_until=None):
+def proposed_validity(case, start=None, *, legal_basis=None, sponsor_until=None, bound_end=None):
     """The longest validity the catalogue allows, from ``start`` (default today): the cap of the legal
     basis (default the Anliegen's) in calendar months, for family reunification not beyond the
-    sponsor's title (``sponsor_until``). ``(start, None)`` when there is no cap."""
+    sponsor's title (``sponsor_until``), for a study, training or employment title not beyond the end of
+    the course or contract (``bound_end``, plus the Anliegen's extra months). ``(start, None)`` when there
+    is no cap."""
     from willkommen.catalogue.selectors import validity_until
 
     start = start or today()
     basis = legal_basis if legal_basis else case.anliegen.legal_basis
-    return start, validity_until(case.anliegen, basis, start, sponsor_until)
+    return start, validity_until(case.anliegen, basis, start, sponsor_until, bound_end)
+
+
+BOUND_MISSING = {
+    "course": gettext_lazy("Give the end of the course: the validity cannot go beyond it."),
+    "contract": gettext_lazy("Give the end of the employment contract: the validity cannot go beyond it."),
+}
+BOUND_EXCEEDED = {
+    "course": gettext_lazy("The validity cannot go beyond the end of the course (until %(date)s)."),
+    "contract": gettext_lazy("The validity cannot go beyond the end of the employment contract (until %(date)s)."),
+}
 
 
 def unlimited(case):
@@ -134,11 +147,19 @@ def _validity_errors(case, fields):
         return [_("Give the validity (from and until).")]
     if valid_to < valid_from:
         return [_("The validity must end after it starts.")]
-    sponsor = fields.get("sponsor_title_expires_on")
+    sponsor, bound_end, bound = fields.get("sponsor_title_expires_on"), fields.get("bound_end_on"), None
     if case.anliegen.not_beyond_sponsor and not sponsor:
         return [_("Give the end of the sponsor's residence title: family reunification cannot go beyond it.")]
+    if case.anliegen.validity_bound_to:
+        if not bound_end:
+            return [str(BOUND_MISSING[case.anliegen.validity_bound_to])]
+        from willkommen.catalogue.validity import bound_until
+
+        bound = bound_until(bound_end, case.anliegen.validity_bound_extra_months)
     errors = []
-    _start, longest = proposed_validity(case, valid_from, legal_basis=fields.get("legal_basis"), sponsor_until=sponsor)
+    _start, longest = proposed_validity(
+        case, valid_from, legal_basis=fields.get("legal_basis"), sponsor_until=sponsor, bound_end=bound_end
+    )
     if longest and valid_to < longest and not (fields.get("shorter_validity_reason") or "").strip():
         errors.append(_("The validity is shorter than the catalogue allows: please give a reason."))
     if sponsor and case.anliegen.not_beyond_sponsor and valid_to > sponsor:
@@ -146,6 +167,8 @@ def _validity_errors(case, fields):
             _("The validity cannot go beyond the sponsor's residence title (until %(date)s).")
             % {"date": sponsor.strftime("%d.%m.%Y")}
         )
+    elif bound and valid_to > bound and bound == longest:
+        errors.append(str(BOUND_EXCEEDED[case.anliegen.validity_bound_to]) % {"date": bound.strftime("%d.%m.%Y")})
     elif longest and valid_to > longest:
         errors.append(
             _("The validity is longer than the catalogue allows for %(basis)s: at most until %(date)s.")
@@ -202,6 +225,7 @@ def record_draft(case, actor, fields):
         plain_explanation=fields.get("plain_explanation") or "",
         ends_stay=bool(fields.get("ends_stay")),
         sponsor_title_expires_on=fields.get("sponsor_title_expires_on") if outcome != Outcome.REFUSE else None,
+        bound_end_on=fields.get("bound_end_on") if outcome != Outcome.REFUSE else None,
         needs_approval=bool(reasons),
         approval_reasons=reasons,
         drafted_by=actor,

@@ -102,6 +102,7 @@ class DecisionForm(forms.Form):
         widget=DATE,
         help_text=_("Family reunification: the validity cannot go beyond it."),
     )
+    bound_end_on = forms.DateField(label=_("The course ends on"), required=False, widget=DATE)
     shorter_validity_reason = forms.CharField(
         label=_("Reason for a shorter validity"), required=False, max_length=2000, widget=AREA
     )
@@ -123,10 +124,17 @@ class DecisionForm(forms.Form):
         help_text=_("Takes effect when the draft is saved: it is then submitted for approval instead of finalised."),
     )
 
-    def __init__(self, *args, sponsor=False, **kwargs):
+    def __init__(self, *args, sponsor=False, bound="", **kwargs):
         super().__init__(*args, **kwargs)
         if not sponsor:  # only family reunification is capped by the sponsor's title
             del self.fields["sponsor_title_expires_on"]
+        if not bound:  # only study, training and employment titles end with their course or contract
+            del self.fields["bound_end_on"]
+        elif bound == "contract":
+            self.fields["bound_end_on"].label = _("The employment contract ends on")
+            self.fields["bound_end_on"].help_text = _("Employment: the validity cannot go beyond it.")
+        else:
+            self.fields["bound_end_on"].help_text = _("Study or training: the validity cannot go beyond it.")
 
 
 class ReviewForm(forms.Form):

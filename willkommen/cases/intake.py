@@ -167,25 +167,40 @@ def open_at_desk(
     if not idempotency_key:
         raise IntakeRefused(_("The form has expired. Please open it again."))
     received_at = received_at_for(received_on)
-    with transaction.atomic():
-        case, code = open_case(
-            authority,
-            person=person,
-            anliegen=anliegen,
-            source=source,
-            received_at=received_at,
-            answers=answers or {},
-            idempotency_key=desk_key(idempotency_key),
-        )
-        if code is None:
-            return case, None
-        if origin:
-            link_origin(authority, actor, origin, case)
-        file_scans(case, actor, scans)
-        if title_kind:
-            record_declared_title(case, actor, title_kind, title_valid_to)
-        send_receipt(case, code)
+    stored = []  # storage names of the scans filed: removed again when the intake fails (no file without a row)
+    try:
+        with transaction.atomic():
+            case, code = open_case(
+                authority,
+                person=person,
+                anliegen=anliegen,
+                source=source,
+                received_at=received_at,
+                answers=answers or {},
+                idempotency_key=desk_key(idempotency_key),
+            )
+            if code is None:
+                return case, None
+            if origin:
+                link_origin(authority, actor, origin, case)
+            file_scans(case, actor, scans, stored)
+            if title_kind:
+                record_declared_title(case, actor, title_kind, title_valid_to)
+            send_receipt(case, code)
+    except BaseException:
+        _remove_stored(stored)
+        raise
     return case, code
+
+
+def _remove_stored(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # the storage is gone: nothing left to remove
+            pass
 
 
 def record_declared_title(case, actor, kind, valid_to):
@@ -205,16 +220,20 @@ def record_declared_title(case, actor, kind, valid_to):
     )
 
 
-def file_scans(case, actor, scans):
-    """Scans made at the desk into the e-file, filed under ``case`` (the e-file's upload checks)."""
+def file_scans(case, actor, scans, stored=None):
+    """Scans made at the desk into the e-file, filed under ``case`` (the e-file's upload checks). The storage
+    name of each file filed is appended to ``stored``, so the caller can remove them when a later scan is
+    refused and the transaction rolls the rows back (a refused file itself is never stored)."""
     from willkommen.efile.models import Source
     from willkommen.efile.services import add_document
 
     source = Source.SERVICEPOINT if case.source == CaseSource.SERVICEPOINT else Source.STAFF
     for scan in scans:
-        add_document(
+        document = add_document(
             case.authority, case.person, scan, document_type="other", source=source, case=case, uploaded_by=actor
         )
+        if stored is not None:
+            stored.append(document.file.name)
 
 
 def link_origin(authority, actor, origin, case):

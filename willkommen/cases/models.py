@@ -46,6 +46,9 @@ class Case(TenantModel):
     answers = models.JSONField(_("answers to the catalogue questions"), default=dict, blank=True)
     access_code_hash = models.CharField(max_length=128, editable=False)
     idempotency_key = models.CharField(max_length=80, blank=True, editable=False)
+    # SHA-256 of the request that opened the case through the API with ``idempotency_key``: a retry with the
+    # same key and another body is refused (cases/api_intake.py).
+    idempotency_body_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Workflow and deadlines (kept current by services; denormalised so the queue sorts in SQL).
     discretionary = models.BooleanField(_("discretionary (needs a second approver)"), default=False)
     stay_at_stake = models.BooleanField(_("benefits or legal stay at stake"), default=False)
@@ -218,6 +221,12 @@ class Decision(TenantModel):
         null=True,
         blank=True,
         help_text=_("Family reunification: the validity ends at the latest with the sponsor's title."),
+    )
+    bound_end_on = models.DateField(
+        _("course or contract ends on"),
+        null=True,
+        blank=True,
+        help_text=_("Study, training or employment: the validity ends at the latest with the course or contract."),
     )
     conditions = models.TextField(_("conditions (Nebenbestimmungen)"), blank=True)
     reasoning = models.TextField(_("reasoning"))

@@ -76,6 +76,14 @@ def persons_of_my_work(user, authority):
     return Q(pk__in=own_cases.values("person_id")) | ~Q(pk__in=all_cases.values("person_id"))
 
 
+def persons_with_my_cases(user, authority):
+    """The cases scope of the visibility policy, registered in ``CasesConfig.ready``: persons with a case of
+    one of the user's teams or assigned to the user – the persons the user's team handles (drop-offs)."""
+    team_ids = user.memberships.filter(authority=authority).values("team_id")
+    own_cases = Case.objects.filter(authority=authority).filter(Q(team_id__in=team_ids) | Q(assignee_id=user.pk))
+    return Q(pk__in=own_cases.values("person_id"))
+
+
 def get_case_for(user, authority, pk):
     """The case if ``user`` may see it; PermissionDenied without any case capability; 404 otherwise."""
     if not may_see_cases(user):

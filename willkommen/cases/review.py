@@ -18,7 +18,11 @@ def longest_validity(case, decision):
     if decision.outcome == Outcome.REFUSE or not decision.valid_from or unlimited(case):
         return None
     _start, end = proposed_validity(
-        case, decision.valid_from, legal_basis=decision.legal_basis, sponsor_until=decision.sponsor_title_expires_on
+        case,
+        decision.valid_from,
+        legal_basis=decision.legal_basis,
+        sponsor_until=decision.sponsor_title_expires_on,
+        bound_end=decision.bound_end_on,
     )
     return end
 

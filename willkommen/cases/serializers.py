@@ -104,6 +104,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "plain_explanation",
             "ends_stay",
             "sponsor_title_expires_on",
+            "bound_end_on",
             "needs_approval",
             "approval_reasons",
             "state",
@@ -132,6 +133,7 @@ class DraftDecisionSerializer(serializers.Serializer):
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_to = serializers.DateField(required=False, allow_null=True)
     sponsor_title_expires_on = serializers.DateField(required=False, allow_null=True)
+    bound_end_on = serializers.DateField(required=False, allow_null=True)
     shorter_validity_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, style=serializers.MULTI_LINE
     )

@@ -284,6 +284,7 @@ DECISION_FIELDS = (
     "plain_explanation",
     "ends_stay",
     "sponsor_title_expires_on",
+    "bound_end_on",
 )
 
 
@@ -294,6 +295,7 @@ def _decision_initial(case, current):
         case,
         legal_basis=current.legal_basis if current else None,
         sponsor_until=current.sponsor_title_expires_on if current else None,
+        bound_end=current.bound_end_on if current else None,
     )
     initial = {
         "legal_basis": case.anliegen.legal_basis,
@@ -314,7 +316,12 @@ def decision(request, pk):
         return _error(request, _("A decision can only be drafted while the case is in review."), status=409)
     current = services.current_decision(case)
     initial, end = _decision_initial(case, current)
-    form = DecisionForm(request.POST or None, initial=initial, sponsor=case.anliegen.not_beyond_sponsor)
+    form = DecisionForm(
+        request.POST or None,
+        initial=initial,
+        sponsor=case.anliegen.not_beyond_sponsor,
+        bound=case.anliegen.validity_bound_to,
+    )
     reasons = services.approval_reasons(case, current.legal_basis if current else case.anliegen.legal_basis)
     context = {
         **_page(request, case, form, _("Decision"), _("Save draft")),
@@ -326,8 +333,24 @@ def decision(request, pk):
         if form.is_valid() and _save_draft(request, case, form):
             messages.success(request, _("The decision draft was saved."))
             return _back(pk)
+        context["proposed_to"] = _proposal_from(case, form) or end
         return render(request, "cases/decision.html", context, status=400)
     return render(request, "cases/decision.html", context)
+
+
+def _proposal_from(case, form):
+    """The longest validity for what was entered (start, legal basis, the sponsor's or the course's or
+    contract's end), so a refused form proposes the cap for the dates just given."""
+    data = getattr(form, "cleaned_data", {}) or {}
+    if not data.get("valid_from"):
+        return None
+    return services.proposed_validity(
+        case,
+        data["valid_from"],
+        legal_basis=data.get("legal_basis"),
+        sponsor_until=data.get("sponsor_title_expires_on"),
+        bound_end=data.get("bound_end_on"),
+    )[1]
 
 
 def _save_draft(request, case, form):

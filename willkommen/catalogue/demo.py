@@ -67,6 +67,8 @@ def _anliegen_fields(data, order):
         "longest_validity_note": data["longest_validity_note"],
         "validity_caps": data.get("validity_caps", {}),
         "not_beyond_sponsor": data.get("not_beyond_sponsor", False),
+        "validity_bound_to": data.get("validity_bound_to", ""),
+        "validity_bound_extra_months": data.get("validity_bound_extra_months", 0),
         "residence_kind": data.get("residence_kind", ""),
         "discretionary": data["discretionary"],
         "way_in": data["way_in"],

@@ -30,6 +30,15 @@ class TextStatus(models.TextChoices):
     PUBLIC = "public", _("public")
 
 
+class ValidityBound(models.TextChoices):
+    """What the validity of a title may not outlast (domain.md: study not beyond the course, employment
+    not beyond the contract)."""
+
+    NONE = "", _("nothing")
+    COURSE = "course", _("the end of the course (study, training)")
+    CONTRACT = "contract", _("the end of the employment contract")
+
+
 def language_choices():
     return settings.LANGUAGES
 
@@ -65,6 +74,22 @@ class Anliegen(TenantModel):
         _("not beyond the sponsor's title"),
         default=False,
         help_text=_("Family reunification: the validity ends at the latest when the family member's title does."),
+    )
+    validity_bound_to = models.CharField(
+        _("validity bound to"),
+        max_length=10,
+        choices=ValidityBound.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Study, training or employment titles: the validity ends at the latest when the course or the "
+            "contract does (plus the months below); the decision form asks for that end."
+        ),
+    )
+    validity_bound_extra_months = models.PositiveSmallIntegerField(
+        _("months beyond the course or contract end"),
+        default=0,
+        help_text=_("e.g. 3 for the EU Blue Card (the contract plus three months)."),
     )
     residence_kind = models.CharField(
         _("residence status granted"),

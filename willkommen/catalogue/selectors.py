@@ -44,14 +44,16 @@ def summary(anliegen, language):
     return text.summary if text else ""
 
 
-def validity_until(anliegen, legal_basis, start, sponsor_until=None):
+def validity_until(anliegen, legal_basis, start, sponsor_until=None, bound_end=None):
     """The last day a title of ``anliegen`` on ``legal_basis`` may be valid when it starts on ``start``:
-    the catalogue's cap for that legal basis (calendar months) and, for family reunification, not beyond
-    the sponsor's title (``sponsor_until``). None: no cap (see ``validity.py``)."""
-    from .validity import longest_until
+    the catalogue's cap for that legal basis (calendar months); for family reunification not beyond the
+    sponsor's title (``sponsor_until``); for a title bound to a course or contract not beyond its end
+    (``bound_end``) plus the Anliegen's extra months. None: no cap (see ``validity.py``)."""
+    from .validity import bound_until, longest_until
 
     sponsor = sponsor_until if anliegen.not_beyond_sponsor else None
-    return longest_until(start, legal_basis, anliegen.validity_caps, anliegen.longest_validity_months, sponsor)
+    bound = bound_until(bound_end, anliegen.validity_bound_extra_months) if anliegen.validity_bound_to else None
+    return longest_until(start, legal_basis, anliegen.validity_caps, anliegen.longest_validity_months, sponsor, bound)
 
 
 def grants_residence(anliegen):

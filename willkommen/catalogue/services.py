@@ -21,6 +21,8 @@ ANLIEGEN_FIELDS = [
     "longest_validity_note",
     "validity_caps",
     "not_beyond_sponsor",
+    "validity_bound_to",
+    "validity_bound_extra_months",
     "residence_kind",
     "discretionary",
     "way_in",

@@ -3,7 +3,9 @@
 An Anliegen may cover several legal bases with different caps (``§§ 25a, 25b AufenthG``: § 25a up to
 3 years, § 25b up to 2 years). Its ``validity_caps`` maps the paragraph (``"25b"``) to months; a
 legal basis the mapping does not name falls back to ``longest_validity_months``. Family reunification
-(``not_beyond_sponsor``) ends at the latest when the sponsor's title ends.
+(``not_beyond_sponsor``) ends at the latest when the sponsor's title ends; a study, training or
+employment title (``validity_bound_to``: course or contract) at the latest when the course or the contract
+ends, plus ``validity_bound_extra_months`` (EU Blue Card: the contract plus three months).
 """
 
 from __future__ import annotations
@@ -33,11 +35,26 @@ def cap_months(legal_basis: str, caps: dict | None, default: int | None) -> int 
     return default
 
 
+def bound_until(end: date | None, extra_months: int = 0) -> date | None:
+    """The last day a title bound to a course or contract ending on ``end`` may reach: ``end`` plus
+    ``extra_months`` calendar months (the Blue Card's three), or None when no end is known."""
+    if end is None:
+        return None
+    return end + relativedelta(months=extra_months) if extra_months else end
+
+
 def longest_until(
-    start: date, legal_basis: str, caps: dict | None, default: int | None, sponsor_until: date | None = None
+    start: date,
+    legal_basis: str,
+    caps: dict | None,
+    default: int | None,
+    sponsor_until: date | None = None,
+    bound: date | None = None,
 ) -> date | None:
     """The last day a validity from ``start`` may reach: ``start`` + the cap (calendar months), and not
-    beyond ``sponsor_until`` (the sponsor's title) when given. None: no cap."""
+    beyond ``sponsor_until`` (the sponsor's title) nor ``bound`` (the course or contract end with its extra
+    months, see :func:`bound_until`) when given. None: no cap."""
     months = cap_months(legal_basis, caps, default)
-    candidates = [d for d in (start + relativedelta(months=months) if months else None, sponsor_until) if d]
+    limits = (start + relativedelta(months=months) if months else None, sponsor_until, bound)
+    candidates = [d for d in limits if d]
     return min(candidates) if candidates else None

@@ -7,7 +7,13 @@ which capabilities may read it (``accounts/roles.py`` gives them to roles) and o
   not by team: the ServicePoint calls anyone, the appointment desk checks anyone in);
 - ``TEAM``: the persons of the user's work, as the rooms that know teams say (the cases room registers:
   persons with a case of one of the user's teams or assigned to the user, and persons without any case
-  yet); with ``cases.view_all`` (head of office) every person of the authority.
+  yet); with ``cases.view_all`` (head of office) every person of the authority;
+- ``CASES``: narrower, only the persons with a case of one of the user's teams or assigned to the user
+  (registered by the cases room too); with ``cases.view_all`` every person of the authority.
+
+A rule may name further grants (``also``): other capabilities reading the same resource over another
+scope (drop-offs: the ServicePoint over the authority, casework over ``CASES``). A user holding several
+grants sees the union, still one SQL filter.
 
 Rows that belong to no person yet (an unassigned e-mail in the inbox, a booking made on the portal
 before the person is known, a walk-in ticket) are readable with the rule's ``without_person``
@@ -19,9 +25,10 @@ Use it so:
 - ``visible(Message.objects.all(), user, authority, Resource.MESSAGES)`` – any model's rows, narrowed in
   SQL through its foreign key to the person (``person_field``, e.g. ``"message__person"``).
 
-The rule of the team scope is a hook (this room knows no cases): a higher room registers a function
-``(user, authority) -> Q over Person`` with :func:`register_team_scope` in its ``AppConfig.ready()``.
-Without any registration the team scope is the whole authority.
+The rules of the team and cases scopes are hooks (this room knows no cases): a higher room registers a
+function ``(user, authority) -> Q over Person`` with :func:`register_team_scope` or
+:func:`register_case_scope` in its ``AppConfig.ready()``. Without any registration the team scope is the
+whole authority and the cases scope is nobody.
 """
 
 from dataclasses import dataclass
@@ -46,16 +53,28 @@ class Resource(StrEnum):
 
 AUTHORITY = "authority"
 TEAM = "team"
+CASES = "cases"
 
 CASEWORK = ("cases.work", "cases.approve", "cases.view_all")
 SEE_ALL = "cases.view_all"
 
 
 @dataclass(frozen=True)
+class Grant:
+    read: tuple[str, ...]  # capabilities that may read a person's rows
+    scope: str  # AUTHORITY, TEAM or CASES
+
+
+@dataclass(frozen=True)
 class Rule:
     read: tuple[str, ...]  # capabilities that may read a person's rows
-    scope: str  # AUTHORITY or TEAM
+    scope: str  # AUTHORITY, TEAM or CASES
     without_person: tuple[str, ...] = ()  # capabilities that may read rows of no person yet
+    also: tuple[Grant, ...] = ()  # further capabilities reading over another scope
+
+    @property
+    def grants(self):
+        return (Grant(self.read, self.scope), *self.also)
 
 
 RULES = {
@@ -66,10 +85,12 @@ RULES = {
     Resource.ATTACHMENTS: Rule(read=("messaging.send",), scope=TEAM, without_person=("clients.view",)),
     Resource.BOOKINGS: Rule(read=("appointments.manage",), scope=AUTHORITY, without_person=("appointments.manage",)),
     Resource.TICKETS: Rule(read=("servicepoint.work",), scope=AUTHORITY, without_person=("servicepoint.work",)),
-    Resource.DROP_OFFS: Rule(read=("efile.dropoff",), scope=AUTHORITY),
+    # the ServicePoint takes them from anyone; casework reads those of the persons its teams handle
+    Resource.DROP_OFFS: Rule(read=("efile.dropoff",), scope=AUTHORITY, also=(Grant(read=CASEWORK, scope=CASES),)),
 }
 
 _team_scopes = []
+_case_scopes = []
 
 
 def register_team_scope(scope):
@@ -77,6 +98,13 @@ def register_team_scope(scope):
     Called by higher rooms in ``AppConfig.ready()``; registering the same function twice is harmless."""
     if scope not in _team_scopes:
         _team_scopes.append(scope)
+
+
+def register_case_scope(scope):
+    """Hook: ``scope(user, authority)`` returns a ``Q`` over ``Person`` – the persons with a case of the
+    user's teams or assigned to the user (no persons without a case). Registered by the cases room."""
+    if scope not in _case_scopes:
+        _case_scopes.append(scope)
 
 
 def _holds(user, capabilities):
@@ -93,17 +121,35 @@ def is_staff_of(user, authority):
 
 def may_read(user, resource):
     """Whether ``user`` may read ``resource`` of any person at all (the capability part of the rule)."""
-    return _holds(user, RULES[resource].read)
+    return any(_holds(user, grant.read) for grant in RULES[resource].grants)
+
+
+def _combined(scopes, user, authority):
+    combined = scopes[0](user, authority)
+    for scope in scopes[1:]:
+        combined |= scope(user, authority)
+    return combined
+
+
+def _grant_q(user, authority, scope):
+    """A Q over Person for one scope (``Q()`` = every person of the authority)."""
+    if scope == AUTHORITY or user.can(SEE_ALL):
+        return Q()
+    if scope == CASES:
+        return _combined(_case_scopes, user, authority) if _case_scopes else Q(pk__in=[])
+    return _combined(_team_scopes, user, authority) if _team_scopes else Q()
 
 
 def _scope_q(user, authority, rule):
-    """A Q over Person for the rule's scope (``Q()`` = every person of the authority)."""
-    if rule.scope == AUTHORITY or user.can(SEE_ALL) or not _team_scopes:
-        return Q()
-    combined = _team_scopes[0](user, authority)
-    for scope in _team_scopes[1:]:
-        combined |= scope(user, authority)
-    return combined
+    """A Q over Person for the scopes of the rule's grants the user holds (``Q()`` = the whole authority)."""
+    held = [grant.scope for grant in rule.grants if _holds(user, grant.read)]
+    combined = None
+    for scope in dict.fromkeys(held):
+        q = _grant_q(user, authority, scope)
+        if not q:
+            return Q()
+        combined = q if combined is None else combined | q
+    return combined if combined is not None else Q(pk__in=[])
 
 
 def visible_persons(user, authority, resource):

@@ -2,13 +2,18 @@
 the person's visits (a ticket carries no name: found by the booking reference of the person's bookings, or
 by a document drop-off of the person) and the drop-offs with their receipts. Tickets only for staff who may
 read tickets (visibility policy ``TICKETS``), drop-offs only for those who may read drop-offs
-(``DROP_OFFS``), both filtered in SQL."""
+(``DROP_OFFS``: the ServicePoint, and casework for the persons its teams handle), both filtered in SQL; a
+drop-off not linked to a case offers "open a case" to whoever may open cases.
+
+The case page (slot ``cases.case``) lists the drop-offs of the case's person the same way: those filed
+under this case, and those not under any case yet with their "open a case" link."""
 
 from django.db.models import Q
 from django.template.loader import render_to_string
 
 from willkommen.clients.visibility import Resource, may_read, visible
 
+from .case_intake import open_case_url
 from .models import DropOff, Ticket
 
 ORDER = 60
@@ -37,11 +42,7 @@ def person_visits(request, person):
             .order_by("-day", "-number")[:LAST]
         )
     if see_drop_offs:
-        drop_offs = list(
-            visible(DropOff.objects.filter(person=person), user, request.authority, Resource.DROP_OFFS)
-            .select_related("case", "ticket")
-            .order_by("-received_at", "-pk")[:LAST]
-        )
+        drop_offs = _drop_offs(request, DropOff.objects.filter(person=person))
     if not tickets and not drop_offs:
         return ""
     return render_to_string(
@@ -51,7 +52,38 @@ def person_visits(request, person):
     )
 
 
+def _drop_offs(request, queryset):
+    """The drop-offs of ``queryset`` the user may read (newest first, audited by the page that shows the
+    person), each with its ``open_case_url`` when it is under no case and the user may open cases."""
+    rows = list(
+        visible(queryset, request.user, request.authority, Resource.DROP_OFFS)
+        .select_related("case", "ticket")
+        .order_by("-received_at", "-pk")[:LAST]
+    )
+    may_open = request.user.can("cases.open")
+    for row in rows:
+        row.open_case_url = open_case_url(row) if may_open and not row.case_id else ""
+    return rows
+
+
+def case_drop_offs(request, case):
+    """The case page's section: the person's drop-offs filed under this case or under no case yet."""
+    from willkommen.audit.services import record_read
+
+    user = getattr(request, "user", None)
+    if case is None or user is None or not user.is_authenticated or not may_read(user, Resource.DROP_OFFS):
+        return ""
+    drop_offs = _drop_offs(
+        request, DropOff.objects.filter(person_id=case.person_id).filter(Q(case_id=case.pk) | Q(case__isnull=True))
+    )
+    if not drop_offs:
+        return ""
+    record_read(request, *drop_offs, purpose="Case page: documents handed in at the ServicePoint")
+    return render_to_string("servicepoint/case/drop_offs.html", {"case": case, "drop_offs": drop_offs}, request=request)
+
+
 def register():
     from willkommen.core import panels
 
     panels.register("clients.person", person_visits, order=ORDER)
+    panels.register("cases.case", case_drop_offs, order=ORDER)

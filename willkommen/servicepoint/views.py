@@ -3,6 +3,7 @@ secret key in the URL) and the staff desk."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from willkommen.accounts.decorators import desk_view
 from willkommen.audit.services import record_read
-from willkommen.clients.visibility import Resource, visible
+from willkommen.clients.visibility import Resource, may_read, visible
 from willkommen.core.middleware import allow_features
 from willkommen.core.ratelimit import ratelimit
 
@@ -383,6 +384,10 @@ def desk_ticket_action(request, pk, action):
 
 
 def _drop_off(request, pk):
+    """A drop-off the user may read (visibility policy ``DROP_OFFS``: the ServicePoint any of the authority,
+    casework those of the persons its teams handle), else 404; 403 for a user who reads none at all."""
+    if not may_read(request.user, Resource.DROP_OFFS):
+        raise PermissionDenied
     found = (
         visible(DropOff.objects.filter(pk=pk), request.user, request.authority, Resource.DROP_OFFS)
         .select_related("person", "case")
@@ -505,7 +510,7 @@ def _record_drop_off(request, form, match, case):
     return render(request, "servicepoint/drop_off.html", {**context, "form": form}, status=400)
 
 
-@desk_view("efile.dropoff")
+@desk_view("desk")  # the policy decides: _drop_off
 def drop_off_detail(request, pk):
     found = _drop_off(request, pk)
     record_read(request, found, purpose="ServicePoint drop-off receipt")
@@ -515,7 +520,7 @@ def drop_off_detail(request, pk):
         {
             "drop_off": found,
             "items": services.receipt_items(found),
-            "email_form": EmailReceiptForm(),
+            "email_form": EmailReceiptForm() if request.user.can("efile.dropoff") else None,
             "open_case_url": case_intake.open_case_url(found)
             if not found.case_id and request.user.can("cases.open")
             else "",
@@ -523,7 +528,7 @@ def drop_off_detail(request, pk):
     )
 
 
-@desk_view("efile.dropoff")
+@desk_view("desk")  # the policy decides: _drop_off
 def drop_off_receipt(request, pk):
     found = _drop_off(request, pk)
     record_read(request, found, purpose="ServicePoint drop-off receipt printed")

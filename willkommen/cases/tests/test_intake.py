@@ -336,6 +336,8 @@ def test_a_refused_scan_refuses_the_intake_and_opens_nothing(desk, person, anlie
     assert response.status_code == 400
     assert not Case.objects.exists() and not Document.objects.exists()
     assert not _receipts_all()
+    # the first scan was stored before the second was refused: its file went with its row
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 def _receipts_all():

@@ -143,3 +143,23 @@ def test_the_schema_documents_the_post_and_its_header(api):
     post = schema["paths"]["/api/v1/cases/"]["post"]
     assert {"201", "200", "400", "409"} <= set(post["responses"])
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in post["parameters"])
+
+
+@pytest.mark.django_db
+def test_the_same_key_with_a_different_body_is_refused_and_opens_nothing(api, authority, person, anliegen):
+    body = _body(anliegen, person=person.pk)
+    first = _post(api, body, key="retry-key-0001")
+    assert first.status_code == 201
+    case = Case.objects.get(person=person)
+    assert len(case.idempotency_body_hash) == 64
+    # a retry of the same request, fields in another order: the same case
+    assert _post(api, dict(reversed(list(body.items()))), key="retry-key-0001").json()["id"] == case.pk
+    changed = _post(api, {**body, "source": "counter"}, key="retry-key-0001")
+    assert changed.status_code == 422
+    assert changed.json()["code"] == "idempotency_key_reused"
+    assert "different request" in changed.json()["detail"]
+    stranger = {"family_name": "Nguyen", "given_names": "Lan", "date_of_birth": "2001-07-08"}
+    other_person = _post(api, _body(anliegen, new_person=stranger), key="retry-key-0001")
+    assert other_person.status_code == 422
+    assert Case.objects.count() == 1 and Person.objects.count() == 1  # nothing opened, nobody created
+    assert _receipts(case).count() == 1

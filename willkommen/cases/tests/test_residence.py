@@ -320,3 +320,82 @@ def test_the_processing_target_of_a_complex_case_is_three_calendar_months(author
     target, days = processing_target(case)
     assert target == add_months(arrival, 3) and days == (target - arrival).days
     assert case.due_on >= target and (case.due_on - target).days <= 5  # moved off a weekend or holiday only
+
+
+def _bound_case(authority, team, caseworker, slug, legal_basis, bound, extra=0, months=48):
+    anliegen = make_anliegen(authority, slug, legal_basis=legal_basis)
+    anliegen.longest_validity_months = months
+    anliegen.validity_bound_to = bound
+    anliegen.validity_bound_extra_months = extra
+    anliegen.save()
+    case, _ = services.open_case(authority, person=make_person(authority, slug.title()), anliegen=anliegen, team=team)
+    services.transition(case, "start_review", caseworker)
+    return case
+
+
+def test_a_study_title_not_beyond_the_course(authority, team, caseworker):
+    case = _bound_case(authority, team, caseworker, "studium", "§ 16b AufenthG", "course", months=24)
+    start, course_end = dt.date(2026, 4, 1), dt.date(2027, 9, 30)
+    assert services.proposed_validity(case, start, bound_end=course_end)[1] == course_end
+    assert services.proposed_validity(case, start, bound_end=dt.date(2029, 1, 1))[1] == dt.date(2028, 4, 1)
+    base = {"outcome": "grant", "legal_basis": "§ 16b AufenthG", "reasoning": "Studium.", "valid_from": start}
+    with pytest.raises(CaseError) as missing, translation.override("en"):
+        services.draft_decision(case, caseworker, valid_to=course_end, **base)
+    assert missing.value.errors == ["Give the end of the course: the validity cannot go beyond it."]
+    with pytest.raises(CaseError) as beyond, translation.override("en"):
+        services.draft_decision(case, caseworker, valid_to=dt.date(2027, 10, 1), bound_end_on=course_end, **base)
+    assert beyond.value.errors == ["The validity cannot go beyond the end of the course (until 30.09.2027)."]
+    decision = services.draft_decision(case, caseworker, valid_to=course_end, bound_end_on=course_end, **base)
+    assert decision.bound_end_on == course_end and decision.valid_to == course_end
+
+
+def test_a_blue_card_ends_three_months_after_the_contract_at_most_four_years(authority, team, caseworker):
+    case = _bound_case(authority, team, caseworker, "blaue-karte", "§ 18g AufenthG", "contract", extra=3)
+    start, contract_end = dt.date(2026, 4, 1), dt.date(2027, 11, 30)
+    base = {"outcome": "grant", "legal_basis": "§ 18g AufenthG", "reasoning": "Blaue Karte.", "valid_from": start}
+    with pytest.raises(CaseError) as beyond, translation.override("en"):
+        services.draft_decision(case, caseworker, valid_to=dt.date(2028, 3, 1), bound_end_on=contract_end, **base)
+    assert beyond.value.errors == [
+        "The validity cannot go beyond the end of the employment contract (until 29.02.2028)."
+    ]
+    decision = services.draft_decision(
+        case, caseworker, valid_to=dt.date(2028, 2, 29), bound_end_on=contract_end, **base
+    )
+    assert decision.valid_to == dt.date(2028, 2, 29)
+    # an open-ended contract far away: the four years hold, and the error names the catalogue's cap
+    with pytest.raises(CaseError) as capped, translation.override("en"):
+        services.draft_decision(
+            case, caseworker, valid_to=dt.date(2030, 4, 2), bound_end_on=dt.date(2035, 1, 1), **base
+        )
+    assert any("at most until 01.04.2030" in e for e in capped.value.errors)
+
+
+def test_the_decision_form_asks_for_the_contract_end_and_proposes_the_cap(client, authority, team, caseworker):
+    from willkommen.core.testing import verified_login
+
+    case = _bound_case(authority, team, caseworker, "fachkraft", "§§ 18a, 18b AufenthG", "contract")
+    verified_login(client, caseworker)
+    url = f"/desk/cases/{case.pk}/decision/"
+    with translation.override("en"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="bound_end_on"' in page and 'name="sponsor_title_expires_on"' not in page
+    start = today()
+    contract_end = start + dt.timedelta(days=400)
+    response = client.post(
+        url,
+        {
+            "outcome": "grant",
+            "legal_basis": "§ 18b AufenthG",
+            "reasoning": "Fachkraft.",
+            "valid_from": start.isoformat(),
+            "valid_to": (contract_end + dt.timedelta(days=1)).isoformat(),
+            "bound_end_on": contract_end.isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert contract_end.strftime("%d.%m.%Y") in html  # the error names the contract's end
+    assert contract_end.isoformat() in html.split('data-testid="proposed-to"')[1].split("</p>")[0]  # proposed
+    assert not case.decisions.exists()
+    study = _bound_case(authority, team, caseworker, "studium", "§ 16b AufenthG", "")
+    assert 'name="bound_end_on"' not in client.get(f"/desk/cases/{study.pk}/decision/").content.decode()

@@ -37,3 +37,20 @@ def test_family_reunification_is_capped_by_the_sponsor():
     assert longest_until(date(2026, 3, 1), "§ 30 AufenthG", {}, 12, sponsor) == date(2027, 3, 1)
     assert longest_until(date(2026, 3, 1), "§ 30 AufenthG", {}, None, sponsor) == sponsor
     assert longest_until(date(2026, 3, 1), "§ 30 AufenthG", {}, None) is None
+
+
+def test_a_title_bound_to_a_course_or_contract_ends_with_it_at_the_latest():
+    from willkommen.catalogue.validity import bound_until
+
+    start = date(2026, 4, 1)
+    # study (§ 16b, 24 months): the course ends first – the course's end; the day after the cap – the cap
+    assert longest_until(start, "§ 16b AufenthG", {}, 24, bound=bound_until(date(2027, 9, 30))) == date(2027, 9, 30)
+    assert longest_until(start, "§ 16b AufenthG", {}, 24, bound=bound_until(date(2028, 4, 1))) == date(2028, 4, 1)
+    assert longest_until(start, "§ 16b AufenthG", {}, 24, bound=bound_until(date(2028, 4, 2))) == date(2028, 4, 1)
+    # EU Blue Card: the contract plus three calendar months, at most four years
+    assert bound_until(date(2027, 11, 30), 3) == date(2028, 2, 29)
+    assert longest_until(start, "§ 18g AufenthG", {}, 48, bound=bound_until(date(2027, 11, 30), 3)) == date(2028, 2, 29)
+    assert longest_until(start, "§ 18g AufenthG", {}, 48, bound=bound_until(date(2029, 12, 31), 3)) == date(2030, 3, 31)
+    assert longest_until(start, "§ 18g AufenthG", {}, 48, bound=bound_until(date(2030, 1, 1), 3)) == date(2030, 4, 1)
+    assert longest_until(start, "§ 18g AufenthG", {}, 48, bound=bound_until(date(2030, 1, 2), 3)) == date(2030, 4, 1)
+    assert bound_until(None, 3) is None and longest_until(start, "§ 18b", {}, 48, bound=None) == date(2030, 4, 1)

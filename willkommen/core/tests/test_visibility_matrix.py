@@ -15,6 +15,7 @@ from .world import TARGETS, TICKET_NUMBERS, build
 
 A = {"own", "other", "new"}
 WORK = {"own", "new"}  # the team scope of a member of team t1: own team's persons and persons without a case
+HANDLED = {"own"}  # the cases scope: only persons with a case of the user's team (drop-offs)
 NOTHING = {
     "person": set(),
     "file": set(),
@@ -33,19 +34,20 @@ CASEWORK = {
     "messages": WORK,
     "attachments": WORK,
     "bookings": A,
+    "drop_offs": HANDLED,
 }
 SPEC = {
     "caseworker": CASEWORK,
     "team_lead": CASEWORK,
     "servicepoint": {**NOTHING, "person": A, "bookings": A, "tickets": A, "drop_offs": A},
     "accommodation": NOTHING,
-    "head_of_office": {**NOTHING, "person": A, "file": A, "letters": A},
+    "head_of_office": {**NOTHING, "person": A, "file": A, "letters": A, "drop_offs": A},
     "administrator": {**NOTHING, "person": A},
     "partner": NOTHING,
     # a caseworker of the other authority (of the team of ``foreign``'s case) reads only there
     "foreign": {
         **NOTHING,
-        **{k: {"foreign"} for k in ("person", "file", "letters", "messages", "attachments", "bookings")},
+        **{k: {"foreign"} for k in ("person", "file", "letters", "messages", "attachments", "bookings", "drop_offs")},
     },
 }
 # Allowed by the policy, but no page shows it by GET: the administrator merges records (POST only).
@@ -98,6 +100,8 @@ PATHS = [
     ),
     ("drop_offs", "desk receipt", lambda w, t: f"/desk/servicepoint/drop-off/{t.drop_off.pk}/", None),
     ("drop_offs", "desk receipt pdf", lambda w, t: f"/desk/servicepoint/drop-off/{t.drop_off.pk}/receipt.pdf", None),
+    ("drop_offs", "desk person", lambda w, t: f"/desk/clients/{t.person.pk}/", "drop_off"),
+    ("drop_offs", "desk case", lambda w, t: t.case and f"/desk/cases/{t.case.pk}/", "drop_off"),
 ]
 
 
@@ -112,6 +116,7 @@ def _marker(kind, target, key):
         "attachment": f"anhang-{key}.pdf",
         "ticket": f"T{TICKET_NUMBERS.get(key, 0):03d}",
         "ticket_id": str(target.ticket.public_id) if target.ticket else "-",
+        "drop_off": f'data-drop-off="{target.drop_off.pk}"',
     }[kind]
 
 

@@ -93,12 +93,14 @@ def test_a_drop_off_of_another_person_is_refused(sp_client, authority, drop_off,
 def test_the_link_per_role(client, authority, team, drop_off, role):
     user = make_staff(authority, f"u-{role}", role=role, teams=[team])
     verified_login(client, user)
-    if not user.can("efile.dropoff"):
+    if not user.can("efile.dropoff") and not user.can("cases.view_all"):
+        # casework reads drop-offs only of persons with a case of its team (this one has none)
         assert client.get(reverse("servicepoint:drop_off_detail", args=[drop_off.pk])).status_code in (403, 404)
         return
     url = _open_link(client, drop_off)
     assert bool(url) == user.can("cases.open")
-    assert client.get(url).status_code == 200
+    if url:
+        assert client.get(url).status_code == 200
 
 
 def _png(name):
