@@ -168,6 +168,16 @@ NOT_READS = {
     # read by partner accounts only (no staff role of the walk may): audited with the consent's purpose,
     # tested in partners/tests/test_consents.py
     "partners:portal_client",
+    # the rest of the partner portal, for partner accounts only: every read and download audited with the
+    # consent's purpose, tested in partners/tests/test_portal_scopes.py; POSTs audited by their services
+    "partners:answer_missing",
+    "partners:letter",
+    "partners:partner_write",
+    "partners:book",
+    "partners:booking_cancel",
+    "partners:organisation_revoke",
+    # the caseworker's answer to an organisation's thread (POST only; the message is audited on creation)
+    "partners:staff_reply",
     # the notice preview of a decision draft (the walk's case has none: 404); its read is audited per
     # view and tested per role in cases/tests/test_pages.py
     "cases:decision_preview",
