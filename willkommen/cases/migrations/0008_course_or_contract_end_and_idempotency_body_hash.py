@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_decision_returned_draft'),
+        ('cases', '0007_timeline_ended_index'),
     ]
 
     operations = [
