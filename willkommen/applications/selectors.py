@@ -66,12 +66,24 @@ def received_and_missing(case, language):
         case.authority, case.person, timezone.localdate()
     )
     requested = open_request_items(case)
+    entries = case_checklist(case, language)
     missing = [
         e
-        for e in case_checklist(case, language)
+        for e in entries
         if (e.required and _entry_type(e) not in have) or (e.key in requested and not requested[e.key])
     ]
+    label_documents(documents, entries + build_all(case.anliegen, language))
     return documents, missing
+
+
+def label_documents(documents, entries):
+    """Give each document ``label``: the title of the checklist item it answers, in the entries' language
+    (an authority's own types such as "funds" have no other name), else the e-file's translated type name."""
+    titles = {}
+    for entry in entries:
+        titles.setdefault(_entry_type(entry), entry.title)
+    for document in documents:
+        document.label = titles.get(document.document_type) or document.type_label
 
 
 def document_request(case, language, missing):
@@ -274,9 +286,11 @@ def status_context(case, language):
         "document_request": request,
         "team": team,
         "caseworker": case.assignee.display_name if case.assignee_id else "",
-        "phone_hours": (team.phone_hours if team and team.phone_hours else "") or case.authority.phone_hours,
+        "phone_hours": team.local_text("phone_hours", language)
+        if team and team.phone_hours
+        else case.authority.local_text("phone_hours", language),
         "phone": (team.phone if team and team.phone else "") or case.authority.phone,
-        "consultation_hours": case.authority.consultation_hours,
+        "consultation_hours": case.authority.local_text("consultation_hours", language),
         "expected_decision": expected_decision_date(case),
         "interim_days": case.anliegen.interim_answer_days,
         "history": message_history(case),

@@ -25,13 +25,14 @@ def _booking(booking_id):
     return Booking.objects.select_related("authority", "location", "anliegen", "slot").get(pk=booking_id)
 
 
-def anliegen_title(booking):
-    return catalogue_selectors.title(booking.anliegen, booking.language) or booking.anliegen.slug
+def anliegen_title(booking, language=None):
+    """The Anliegen's title in ``language`` (default: the booking's, for its mails and documents)."""
+    return catalogue_selectors.title(booking.anliegen, language or booking.language) or booking.anliegen.slug
 
 
-def checklist_for(booking):
+def checklist_for(booking, language=None):
     try:
-        return checklist_lib.build(booking.anliegen, booking.answers or {}, booking.language)
+        return checklist_lib.build(booking.anliegen, booking.answers or {}, language or booking.language)
     except Exception:  # noqa: BLE001 (a changed catalogue must not stop a confirmation)
         return None
 

@@ -247,11 +247,13 @@ def _booking_or_error(request, reference, token):
 
 
 def _context(booking, token):
+    """The booking's pages speak the page's language (the mails and documents the booking's)."""
+    language = translation.get_language()
     return {
         "booking": booking,
         "token": token,
-        "title": notifications.anliegen_title(booking),
-        "checklist": notifications.checklist_for(booking),
+        "title": notifications.anliegen_title(booking, language),
+        "checklist": notifications.checklist_for(booking, language),
     }
 
 

@@ -124,11 +124,19 @@ def question_rows(anliegen, language, answers=None):
     return rows
 
 
-def fee(anliegen, answers):
-    """The fee that applies to these answers: the first matching reduction, else the full fee."""
+def fee(anliegen, answers, language=None):
+    """The fee that applies to these answers and its note: the first matching reduction, else the full fee.
+    The note is German in ``note`` and in other languages in ``notes`` ({language: text}); it comes back
+    as a ``Localized`` in ``language`` (default: the active one), else German (core/localized.py)."""
     from decimal import Decimal
 
+    from django.utils import translation
+
+    from willkommen.core.localized import Localized, pick_from_dict
+
+    language = language or translation.get_language()
     for reduction in anliegen.fee_reductions or []:
         if applies(reduction.get("when", {}), answers):
-            return Decimal(str(reduction.get("fee_eur", anliegen.fee_eur))), reduction.get("note", "")
-    return anliegen.fee_eur, ""
+            note = pick_from_dict(reduction.get("note", ""), reduction.get("notes"), language)
+            return Decimal(str(reduction.get("fee_eur", anliegen.fee_eur))), note
+    return anliegen.fee_eur, Localized("")

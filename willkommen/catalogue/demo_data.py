@@ -1130,16 +1130,70 @@ DOCUMENTS = {
     ),
 }
 
-# fee reduction helpers (format documented on Anliegen.fee_reductions; the first matching entry wins)
-BENEFITS_EXEMPT = {
-    "when": {"benefits": True},
-    "fee_eur": "0.00",
-    "note": "benefit recipients are exempt (AufenthV § 53)",
+# fee reduction helpers (format documented on Anliegen.fee_reductions; the first matching entry wins).
+# The note is German, "notes" holds the other seven languages (core/localized.py).
+FEE_NOTES = {
+    "benefits": (
+        "Empfängerinnen und Empfänger von Leistungen sind befreit (§ 53 AufenthV)",
+        {
+            "en": "benefit recipients are exempt (§ 53 AufenthV)",
+            "ar": "المستفيدون من المساعدات الاجتماعية معفون (§ 53 AufenthV)",
+            "fa": "دریافت‌کنندگان کمک‌های اجتماعی معاف هستند (§ 53 AufenthV)",
+            "tr": "sosyal yardım alanlar muaftır (§ 53 AufenthV)",
+            "uk": "отримувачі соціальної допомоги звільнені (§ 53 AufenthV)",
+            "ru": "получатели социальной помощи освобождены (§ 53 AufenthV)",
+            "fr": "les bénéficiaires de prestations sociales sont exonérés (§ 53 AufenthV)",
+        },
+    ),
+    "minors": (
+        "Minderjährige zahlen die Hälfte",
+        {
+            "en": "minors pay half",
+            "ar": "القاصرون يدفعون النصف",
+            "fa": "افراد زیر ۱۸ سال نصف مبلغ را می‌پردازند",
+            "tr": "reşit olmayanlar yarısını öder",
+            "uk": "неповнолітні сплачують половину",
+            "ru": "несовершеннолетние платят половину",
+            "fr": "les mineurs paient la moitié",
+        },
+    ),
+    "extension": (
+        "Verlängerung der Erlaubnis",
+        {
+            "en": "extension of the permit",
+            "ar": "تمديد تصريح الإقامة",
+            "fa": "تمدید اجازه اقامت",
+            "tr": "oturum izninin uzatılması",
+            "uk": "продовження дозволу",
+            "ru": "продление разрешения",
+            "fr": "prolongation du titre",
+        },
+    ),
+    "renewal": (
+        "Verlängerung",
+        {
+            "en": "renewal",
+            "ar": "تجديد",
+            "fa": "تمدید",
+            "tr": "yenileme",
+            "uk": "продовження",
+            "ru": "продление",
+            "fr": "renouvellement",
+        },
+    ),
 }
 
 
+def FEE_NOTE(key):  # noqa: N802
+    note, notes = FEE_NOTES[key]
+    return {"note": note, "notes": dict(notes)}
+
+
+BENEFITS_EXEMPT = {"when": {"benefits": True}, "fee_eur": "0.00", **FEE_NOTE("benefits")}
+
+
 def MINORS_HALF(fee):  # noqa: N802
-    return {"when": {"minor": True}, "fee_eur": f"{fee / 2:.2f}", "note": "minors pay half"}
+    return {"when": {"minor": True}, "fee_eur": f"{fee / 2:.2f}", **FEE_NOTE("minors")}
 
 
 # Items: (document key, condition) or (document key, condition, required)
@@ -1149,7 +1203,7 @@ ANLIEGEN = [
         "legal_basis": "§ 16b AufenthG",
         "fee_eur": "100.00",
         "fee_reductions": [
-            {"when": {"extension": True}, "fee_eur": "96.00", "note": "extension of the permit"},
+            {"when": {"extension": True}, "fee_eur": "96.00", **FEE_NOTE("extension")},
             MINORS_HALF(100),
         ],
         "complexity": "simple",
@@ -1573,7 +1627,7 @@ ANLIEGEN = [
         "fee_eur": "62.00",
         "fee_reductions": [
             BENEFITS_EXEMPT,
-            {"when": {"extension": True}, "fee_eur": "37.00", "note": "renewal"},
+            {"when": {"extension": True}, "fee_eur": "37.00", **FEE_NOTE("renewal")},
             MINORS_HALF(62),
         ],
         "complexity": "simple",

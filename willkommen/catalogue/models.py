@@ -51,7 +51,10 @@ class Anliegen(TenantModel):
         _("fee reductions"),
         default=list,
         blank=True,
-        help_text=_('e.g. [{"when": {"minor": true}, "fee_eur": "50.00", "note": "minors pay half"}]'),
+        help_text=_(
+            'e.g. [{"when": {"minor": true}, "fee_eur": "50.00", "note": "Minderjährige zahlen die Hälfte", '
+            '"notes": {"en": "minors pay half", "ar": "…"}}]: the note in German, "notes" in other languages.'
+        ),
     )
     complexity = models.CharField(_("complexity class"), max_length=10, choices=Complexity.choices)
     target_days = models.PositiveIntegerField(_("processing target (days)"), default=14)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from willkommen.core.admin import AuthorityScopedAdmin
 from willkommen.core.forms import with_text_rules
 
-from .models import Authority, Closure, Location, OpeningHours, RoutingRule, Team
+from .models import Authority, AuthorityText, Closure, Location, OpeningHours, RoutingRule, Team, TeamText
 
 
 class CapabilityAdmin:
@@ -81,9 +81,24 @@ class TenantAdmin(CapabilityAdmin, AuthorityScopedAdmin, admin.ModelAdmin):
         fill_authority(formset, form.instance.authority_id)
 
 
+class AuthorityTextInline(CapabilityAdmin, admin.StackedInline):
+    """The authority's client-facing texts in the other languages (German is on the authority)."""
+
+    model = AuthorityText
+    extra = 0
+
+
+class TeamTextInline(TenantInlineMixin, admin.StackedInline):
+    model = TeamText
+    extra = 0
+
+
 @admin.register(Authority)
 class AuthorityAdmin(CapabilityAdmin, admin.ModelAdmin):
-    """An administrator sees and edits only their own authority; only superusers add or delete one."""
+    """An administrator sees and edits only their own authority; only superusers add or delete one.
+    The phone and consultation hours are German here; the other languages are rows below."""
+
+    inlines = [AuthorityTextInline]
 
     list_display = ("name", "slug", "federal_state", "city")
     search_fields = ("name", "slug")
@@ -137,7 +152,7 @@ class TeamAdmin(TenantAdmin):
     list_display = ("name", "email", "is_special_task_area")
     list_filter = ("is_special_task_area",)
     search_fields = ("name",)
-    inlines = [RoutingRuleInline]
+    inlines = [TeamTextInline, RoutingRuleInline]
 
 
 @admin.register(RoutingRule)

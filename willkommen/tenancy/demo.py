@@ -8,7 +8,8 @@ import datetime as dt
 
 from django.conf import settings
 
-from .models import Authority, Closure, Location, OpeningHours, RoutingRule, Team
+from . import demo_texts
+from .models import Authority, AuthorityText, Closure, Location, OpeningHours, RoutingRule, Team, TeamText
 
 ALL_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -144,6 +145,7 @@ def create_authorities():
         fields = dict(data)
         slug = fields.pop("slug")
         authority, _created = Authority.objects.update_or_create(slug=slug, defaults=fields)
+        _load_authority_texts(authority)
         _load_locations(authority)
         _load_teams(authority)
         result.append(authority)
@@ -194,8 +196,33 @@ def _load_teams(authority):
                 "phone_hours": "Mo–Fr 9:00–11:00",
             },
         )
+        _load_team_texts(team)
         teams.append(team)
     return teams
+
+
+def _load_authority_texts(authority):
+    """The phone and consultation hours in the other languages (demo_texts)."""
+    phone = demo_texts.AUTHORITY_TEXTS.get(authority.phone_hours, {})
+    consultation = demo_texts.AUTHORITY_TEXTS.get(authority.consultation_hours, {})
+    for language in set(phone) | set(consultation):
+        AuthorityText.objects.update_or_create(
+            authority=authority,
+            language=language,
+            defaults={"phone_hours": phone.get(language, ""), "consultation_hours": consultation.get(language, "")},
+        )
+
+
+def _load_team_texts(team):
+    names = demo_texts.TEAM_NAMES.get(team.name, {})
+    hours = demo_texts.TEAM_PHONE_HOURS.get(team.phone_hours, {})
+    for language in set(names) | set(hours):
+        TeamText.objects.update_or_create(
+            authority=team.authority,
+            team=team,
+            language=language,
+            defaults={"name": names.get(language, ""), "phone_hours": hours.get(language, "")},
+        )
 
 
 def _mailbox(name):

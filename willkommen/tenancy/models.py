@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.core.localized import pick_local
+
 FEDERAL_STATES = [
     ("BW", "Baden-Württemberg"),
     ("BY", "Bayern"),
@@ -35,8 +37,24 @@ def language_choices():
     return list(settings.LANGUAGES)
 
 
-class Authority(models.Model):
+class LocalTextsMixin:
+    """Rows whose client-facing texts (``LOCAL_FIELDS``) are German on the row and in other languages in
+    the rows of ``texts`` (one per language; core/localized.py)."""
+
+    LOCAL_FIELDS = ()
+
+    def local_text(self, field, language):
+        """``field`` in ``language`` (a ``Localized``), else German. Prefetch ``texts`` for lists."""
+        if field not in self.LOCAL_FIELDS:
+            raise ValueError(field)
+        rows = self.texts.all() if self.pk else ()
+        return pick_local(getattr(self, field), rows, field, language)
+
+
+class Authority(LocalTextsMixin, models.Model):
     """A foreigners' authority: the tenant."""
+
+    LOCAL_FIELDS = ("phone_hours", "consultation_hours")
 
     slug = models.CharField(_("short name"), max_length=50, unique=True, validators=[slug_validator])
     name = models.CharField(_("name"), max_length=200)
@@ -163,8 +181,10 @@ class Closure(TenantModel):
         return f"{self.starts_on}–{self.ends_on} {self.reason}"
 
 
-class Team(TenantModel):
+class Team(LocalTextsMixin, TenantModel):
     """A specialised cluster of caseworkers (e.g. students, skilled workers, asylum, special tasks)."""
+
+    LOCAL_FIELDS = ("name", "phone_hours")
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -206,3 +226,38 @@ class RoutingRule(TenantModel):
 
     def __str__(self):
         return f"{self.priority}: {self.team}"
+
+
+class LocalText(models.Model):
+    """Base of the rows per language of a tenancy row's client-facing texts (German is on the row)."""
+
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.language
+
+
+class AuthorityText(LocalText):
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="texts")
+    phone_hours = models.TextField(_("phone hours"), blank=True)
+    consultation_hours = models.TextField(_("open consultation hours"), blank=True)
+
+    class Meta:
+        verbose_name = _("text of the authority in a language")
+        verbose_name_plural = _("texts of the authority in other languages")
+        constraints = [models.UniqueConstraint(fields=["authority", "language"], name="tenancy_authority_text_lang")]
+
+
+class TeamText(LocalText, TenantModel):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="texts")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone_hours = models.TextField(_("phone hours"), blank=True)
+
+    class Meta:
+        verbose_name = _("text of the team in a language")
+        verbose_name_plural = _("texts of the team in other languages")
+        constraints = [models.UniqueConstraint(fields=["team", "language"], name="tenancy_team_text_lang")]
+        indexes = [models.Index(fields=["authority", "team"])]

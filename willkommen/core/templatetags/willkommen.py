@@ -153,3 +153,23 @@ def language_name(code):
     from willkommen.core.labels import language_name as name
 
     return name(code)
+
+
+@register.filter
+def local_lines(value):
+    """``{{ authority_text|local_lines }}``: a text an authority entered, line breaks kept, marked with its
+    language and "(in German)" when it is not in the page's language (core/localized.py)."""
+    from willkommen.core.localized import local_lines as render
+
+    return render(value)
+
+
+@register.filter
+def local(obj, field):
+    """``{{ authority|local:"phone_hours" }}``: the field of a row with texts per language, in the active
+    language (else German, marked). The row offers ``local_text(field, language)``."""
+    from django.utils import translation
+
+    if obj is None:
+        return ""
+    return obj.local_text(field, translation.get_language())
