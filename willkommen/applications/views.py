@@ -18,7 +18,7 @@ from willkommen.accounts.client_identity import current_identity
 from willkommen.audit.services import record, record_read
 from willkommen.catalogue import finder_page
 from willkommen.catalogue import selectors as catalogue_selectors
-from willkommen.catalogue.checklist import InvalidAnswers, parse_answers, question_rows
+from willkommen.catalogue.checklist import InvalidAnswers, answer_summary, answers_query, parse_answers, question_rows
 from willkommen.catalogue.models import Anliegen
 from willkommen.contact import selectors as contact_selectors
 from willkommen.contact.forms import CallbackForm
@@ -31,6 +31,8 @@ from .models import Application
 
 SESSION_APPS = identity.SESSION_APPS
 MAX_FIELDS = 60
+CARRIED_PREFIX = "a-"
+NOT_ANSWERS = {"lang"}
 
 
 def _error(request, title, message="", errors=(), status=400):
@@ -73,7 +75,7 @@ def _draft_or_receipt(request, public_id):
 def _steps(application, current):
     names = [
         ("personal", _("Personal data")),
-        ("questions", _("Questions")),
+        ("questions", _("Your answers") if application.answers_given else _("Questions")),
         ("documents", _("Documents")),
         ("review", _("Check and send")),
     ]
@@ -107,6 +109,31 @@ def index(request):
     return render(request, "applications/index.html", {"rows": online, "finder": finder})
 
 
+def _carried_answers(request, anliegen):
+    """Answers given on the checklist or with a booking, carried here so they are not asked again: in the
+    query of the link (``?married=yes``, as the checklist sends them) and in hidden ``a-`` fields of the
+    start form. Returns ``(answers, carried)``; a tampered or unknown answer raises ``InvalidAnswers``."""
+    if request.method == "POST":
+        raw = {k.removeprefix(CARRIED_PREFIX): v for k, v in request.POST.items() if k.startswith(CARRIED_PREFIX)}
+    else:
+        raw = {k: v for k, v in request.GET.items() if k not in NOT_ANSWERS}
+    if len(raw) > MAX_FIELDS:
+        raise InvalidAnswers([_("Too many answers.")])
+    carried = bool(raw) or (request.method == "POST" and request.POST.get("carried") == "yes")
+    return parse_answers(anliegen.questions.all(), raw), carried
+
+
+def _answers_context(anliegen, language, answers):
+    """The "your answers" list with its change link back to the checklist's questions (prefilled)."""
+    query = answers_query(answers)
+    change = reverse("catalogue:questions", args=[anliegen.slug])
+    return {
+        "summary": answer_summary(anliegen, language, answers),
+        "carried_answers": answers,
+        "change_url": f"{change}?{query}" if query else change,
+    }
+
+
 @ratelimit("applications")
 def start(request, slug):
     _require_authority(request)
@@ -116,19 +143,31 @@ def start(request, slug):
         anliegen = None
     if anliegen is None or not anliegen.allows_online:
         return _error(request, _("Unknown matter"), _("This matter cannot be applied for online."), status=404)
+    language = translation.get_language()
+    try:
+        answers, carried = _carried_answers(request, anliegen)
+    except InvalidAnswers as exc:
+        return _error(
+            request,
+            _("Please check your answers"),
+            _("Some of the answers carried over are not valid. Please start again from the checklist."),
+            errors=exc.errors,
+        )
     if request.method == "POST":
-        application = services.start_draft(request.authority, anliegen, translation.get_language())
+        application = services.start_draft(request.authority, anliegen, language)
+        if carried:
+            services.save_answers(application, answers)
         _remember(request, application)
         return redirect("applications:personal", public_id=application.public_id)
-    return render(
-        request,
-        "applications/start.html",
-        {
-            "anliegen": anliegen,
-            "title": catalogue_selectors.title(anliegen, translation.get_language()),
-            "summary": catalogue_selectors.summary(anliegen, translation.get_language()),
-        },
-    )
+    context = {
+        "anliegen": anliegen,
+        "title": catalogue_selectors.title(anliegen, language),
+        "summary": catalogue_selectors.summary(anliegen, language),
+        "carried": carried,
+    }
+    if carried:
+        context["answers"] = _answers_context(anliegen, language, answers)
+    return render(request, "applications/start.html", context)
 
 
 @ratelimit("applications")
@@ -144,7 +183,9 @@ def personal(request, public_id):
     if request.method == "POST":
         if form.is_valid():
             services.save_personal(application, form.cleaned_data)
-            return redirect("applications:questions", public_id=application.public_id)
+            # answers given on the checklist or with the booking are not asked again
+            following = "documents" if application.answers_given else "questions"
+            return redirect(f"applications:{following}", public_id=application.public_id)
         status = 400
     else:
         status = 200
@@ -181,12 +222,15 @@ def questions(request, public_id):
         if not errors:
             services.save_answers(application, answers)
             return redirect("applications:documents", public_id=application.public_id)
+    changing = request.method == "POST" or "change" in request.GET or not application.answers_given
     return render(
         request,
         "applications/questions.html",
         {
             "application": application,
             "questions": question_rows(application.anliegen, language, answers),
+            "given": answer_summary(application.anliegen, language, answers),
+            "changing": changing,
             "errors": errors,
             "steps": _steps(application, "questions"),
             "title": _anliegen_title(application),
@@ -267,7 +311,7 @@ def review(request, public_id):
         {
             "application": application,
             "personal": application.personal,
-            "answers": question_rows(application.anliegen, language, application.answers),
+            "answers": answer_summary(application.anliegen, language, application.answers or {}),
             "rows": _upload_rows(application, language),
             "missing": services.missing_entries(application, language),
             "problems": problems or [],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from willkommen.catalogue import finder_page
 from willkommen.catalogue import selectors as catalogue_selectors
-from willkommen.catalogue.checklist import InvalidAnswers, build, parse_answers, question_rows
+from willkommen.catalogue.checklist import InvalidAnswers, answers_query, build, parse_answers, question_rows
 from willkommen.catalogue.models import Anliegen
 from willkommen.core import ratelimit
 
@@ -246,6 +246,16 @@ def _booking_or_error(request, reference, token):
         return None, _error(request, _("Link not valid"), exc.message, exc.status)
 
 
+def _apply_url(booking):
+    """The online application of the booking's Anliegen, with the answers given when booking (so it does not
+    ask them again); None where the Anliegen takes no online application."""
+    if not booking.anliegen.allows_online:
+        return None
+    url = reverse("applications:start", args=[booking.anliegen.slug])
+    query = answers_query(booking.answers)
+    return f"{url}?{query}" if query else url
+
+
 def _context(booking, token):
     """The booking's pages speak the page's language (the mails and documents the booking's)."""
     language = translation.get_language()
@@ -254,6 +264,7 @@ def _context(booking, token):
         "token": token,
         "title": notifications.anliegen_title(booking, language),
         "checklist": notifications.checklist_for(booking, language),
+        "apply_url": _apply_url(booking),
     }
 
 

@@ -140,3 +140,26 @@ def fee(anliegen, answers, language=None):
             note = pick_from_dict(reduction.get("note", ""), reduction.get("notes"), language)
             return Decimal(str(reduction.get("fee_eur", anliegen.fee_eur))), note
     return anliegen.fee_eur, Localized("")
+
+
+def answer_summary(anliegen, language, answers):
+    """The answered questions as ``[{"key", "text", "answer"}]`` in ``language``, for "your answers" lists
+    (answers given once are shown, not asked again)."""
+    summary = []
+    for row in question_rows(anliegen, language, answers):
+        value = row["answer"]
+        if value is None:
+            continue
+        if row["kind"] == "yes_no":
+            label = _("Yes") if value is True else _("No")
+        else:
+            label = dict(row["options"]).get(value, value)
+        summary.append({"key": row["key"], "text": row["text"], "answer": label})
+    return summary
+
+
+def answers_query(answers):
+    """The answers as a query string (``married=yes&purpose=first``), as the checklist's form sends them."""
+    from django.utils.http import urlencode
+
+    return urlencode({k: ("yes" if v is True else "no" if v is False else v) for k, v in (answers or {}).items()})

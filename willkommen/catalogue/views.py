@@ -51,6 +51,10 @@ def questions(request, slug):
     if anliegen is None:
         return _not_found(request)
     language = translation.get_language()
+    try:  # answers given before (the "change" links carry them) are preselected; anything odd is ignored
+        given = _answers(request, anliegen)
+    except InvalidAnswers:
+        given = {}
     return render(
         request,
         "catalogue/questions.html",
@@ -58,7 +62,7 @@ def questions(request, slug):
             "anliegen": anliegen,
             "title": selectors.title(anliegen, language),
             "summary": selectors.summary(anliegen, language),
-            "questions": question_rows(anliegen, language),
+            "questions": question_rows(anliegen, language, given),
         },
     )
 

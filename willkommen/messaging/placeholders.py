@@ -21,7 +21,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -50,10 +49,14 @@ def resolve(value, language):
         value = value(language)
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        # dates as the reader reads them in the text's language ("12. April 2026", "12 April 2026"), never ISO
+        from django.utils import translation
+
+        from willkommen.core import dates
+
+        with translation.override(language or "de"):
+            return dates.local_datetime(value) if isinstance(value, dt.datetime) else dates.local_date(value)
     if isinstance(value, (list, tuple)):
         # one line per item: a value with a line break cannot add lines to the message
         return [one_line(item) for item in value if str(item).strip()]

@@ -3,10 +3,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from willkommen.applications import services
 from willkommen.audit.models import AuditEntry
 from willkommen.cases.models import Case
+from willkommen.core.dates import local_date
 from willkommen.efile.models import Document
 
 from .conftest import file, pdf_bytes
@@ -40,7 +42,13 @@ def test_receipt_pdf_text(submitted, routed_team):
     assert "Aufenthaltserlaubnis zum Studium" in flat and "Residence permit for study" in flat
     assert "Marriage certificate" in flat  # missing, in English
     assert "pass.pdf" in flat  # received
-    assert application.submitted_at.astimezone().strftime("%d.%m.%Y") in flat
+    # dates written out in each section's language (German "4. Dezember 2026", English "4 December 2026")
+    arrival = application.submitted_at.astimezone().date()
+    with translation.override("de"):
+        assert local_date(arrival) in flat
+    with translation.override("en"):
+        assert local_date(arrival) in flat
+    assert arrival.isoformat() not in flat
     # the copy for the e-file has no access code
     assert code not in " ".join(pdf_text(render_receipt(case, application)).split())
 

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import translation
 
 from willkommen.applications import services
 from willkommen.cases import services as case_services
+from willkommen.core.dates import local_date
 from willkommen.messaging.models import Direction, Message
 
 from .test_status_and_casework import sign_in
@@ -47,7 +49,9 @@ def test_status_page_after_a_request_for_documents(client, submitted, caseworker
     page = client.get("/a/alpha/status/case/").content.decode()
     asked = section(page, "request-heading")
     assert "We need these documents from you" in asked
-    assert deadline.strftime("%d.%m.%Y") in asked and "Biometric, not older than 6 months." in asked
+    with translation.override("en"):
+        written = local_date(deadline)  # "25 December 2026"
+    assert written in asked and "Biometric, not older than 6 months." in asked
     assert 'for="missing-photo"' in asked and 'for="missing-marriage_certificate"' not in asked
     assert "work on your case is paused" in asked and 'href="/a/alpha/messages/"' in asked
     # the other missing items stay in their own list, the requested one is not repeated there

@@ -278,7 +278,12 @@ def test_the_desk_receipt_carries_the_81_statement_in_german_and_the_clients_lan
     text = _receipt_pdf_text(Case.objects.get(person=person))
     german = "Dieses Datum ist maßgeblich für die Fortgeltung nach § 81 Abs. 4 AufenthG"
     turkish = "İkamet Kanunu § 81 (4) uyarınca ikametinizin devamı için esas alınır"
-    day = postmark.strftime("%d.%m.%Y")
+    from django.utils import translation
+
+    from willkommen.core.dates import local_date
+
+    with translation.override("de"):
+        day = local_date(postmark)  # "29. November 2026": dates written out in the text's language
     if timely:
         assert german in text and turkish in text
         assert text.index(german) < text.index(turkish)  # German first
@@ -286,7 +291,8 @@ def test_the_desk_receipt_carries_the_81_statement_in_german_and_the_clients_lan
     else:
         assert german not in text and turkish not in text
         assert f"Ihr Antrag gilt als am {day} eingegangen." in text
-        assert f"Başvurunuz {day} tarihinde alınmış sayılır." in text
+        with translation.override("tr"):
+            assert f"Başvurunuz {local_date(postmark)} tarihinde alınmış sayılır." in text  # "29 Kasım 2026"
 
 
 def _png(name):

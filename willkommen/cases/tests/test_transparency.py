@@ -3,10 +3,11 @@ in the client's language and channel, and land on the timeline."""
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from willkommen.cases import communication, services, transparency
 from willkommen.cases.models import AutoMessage, TimelineKind
+from willkommen.core.dates import local_date
 
 from .conftest import make_person
 
@@ -52,7 +53,9 @@ def test_message_text_in_client_language_names_status_next_step_and_date(authori
     case, _ = services.open_case(authority, person=person, anliegen=complex_anliegen, team=team)
     subject, body = transparency.auto_message_text(case, "status", "en")
     assert case.number in subject
-    assert "received" in body and case.due_on.strftime("%d.%m.%Y") in body and "Residence permit for study" in body
+    with translation.override("en"):
+        due = local_date(case.due_on)  # "4 March 2027": dates in the text's language
+    assert "received" in body and due in body and "Residence permit for study" in body
     assert "Your caseworker is checking your application" in body  # the next step, by status
 
 

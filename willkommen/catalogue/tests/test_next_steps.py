@@ -14,7 +14,7 @@ def test_checklist_result_links_to_booking_with_the_answers_and_to_applying(clie
     client.cookies["willkommen_language"] = "en"
     page = client.get(f"/checklist/{anliegen.slug}/result/?married=yes").content.decode()
     assert f'href="/appointments/{anliegen.slug}/times/?married=yes">Book an appointment</a>' in page
-    assert f'href="/apply/start/{anliegen.slug}/">Apply online</a>' in page
+    assert f'href="/apply/start/{anliegen.slug}/?married=yes">Apply online</a>' in page
     # the booking page takes the answers from the link: it shows the checklist, asks nothing again
     times = client.get(f"/appointments/{anliegen.slug}/times/?married=yes").content.decode()
     assert 'name="married"' not in times or 'type="hidden" name="married" value="yes"' in times

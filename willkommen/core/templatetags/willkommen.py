@@ -173,3 +173,40 @@ def local(obj, field):
     if obj is None:
         return ""
     return obj.local_text(field, translation.get_language())
+
+
+def _isolated_date(text):
+    """A written-out date in ``<bdi>``: left-to-right in left-to-right languages; in Arabic and Persian the
+    month's name sets the direction, so the day stays on the right of the month as it is read."""
+    if not text:
+        return ""
+    from django.utils.translation import get_language_bidi
+
+    if get_language_bidi():
+        return format_html("<bdi>{}</bdi>", text)
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
+
+
+@register.filter
+def local_date(value):
+    """``{{ value|local_date }}``: a date (or datetime, or ISO string) as clients read it in the page's
+    language ("12. April 1999", "12 April 1999"), isolated (``core/dates.py``)."""
+    from willkommen.core import dates
+
+    return _isolated_date(dates.local_date(value))
+
+
+@register.filter
+def local_datetime(value):
+    """``{{ value|local_datetime }}``: date and local time ("12. April 1999, 14:30"), isolated."""
+    from willkommen.core import dates
+
+    return _isolated_date(dates.local_datetime(value))
+
+
+@register.filter
+def local_date_text(value):
+    """The same date as plain text, where markup cannot go (an ``<option>``, an attribute)."""
+    from willkommen.core import dates
+
+    return dates.local_date(value)

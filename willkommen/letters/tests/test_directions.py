@@ -66,8 +66,10 @@ def test_fiktion_for_an_arabic_client(case, caseworker):
     # the German section runs left to right (label, then value), the Arabic one right to left: on its
     # page the date of birth stands left of the Arabic label, so it opens the line
     pages = visual_lines(content)
-    assert "Geburtsdatum 1998-04-02" in pages[0]
-    assert any(line.startswith("1998-04-02 ") for line in pages[1]), pages[1][:3]
+    # dates written out in each section's language: "2. April 1998"; in Arabic "2 إبريل، 1998", read from
+    # the right, so the year stands at the left end of the line
+    assert "Geburtsdatum 2. April 1998" in pages[0]
+    assert any(line.startswith("1998 ") for line in pages[1]), pages[1][:3]
     first_page_png(content)
 
 

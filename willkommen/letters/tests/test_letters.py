@@ -41,6 +41,15 @@ ID = {
 }
 
 
+def de_date(day):
+    from django.utils import translation
+
+    from willkommen.core.dates import local_date
+
+    with translation.override("de"):
+        return local_date(day)
+
+
 def test_fiktionsbescheinigung_contains_every_field(case, caseworker):
     valid = timezone.localdate() + dt.timedelta(days=120)
     certificate, letter = issue_fiktion(
@@ -52,17 +61,17 @@ def test_fiktionsbescheinigung_contains_every_field(case, caseworker):
         "F0000001",
         "Haddad",
         "Rana",
-        "1998-04-02",
+        "2. April 1998",  # dates written out in German ("12. April 1999"), not ISO
         "SYR",
-        valid.isoformat(),
+        de_date(valid),
         "Reisepass",
         "N7654321",
         "Generaldirektion Damaskus",
-        "2022-01-10",
+        "10. Januar 2022",
         "Beschäftigung bei Firma X gestattet.",
         case.authority.name,
         case.authority.city,
-        timezone.localdate().isoformat(),
+        de_date(timezone.localdate()),
         "Clara",  # signature line
     ]:
         assert expected in text, expected
@@ -84,7 +93,7 @@ def test_two_extensions_at_most(case, caseworker):
     first = valid + dt.timedelta(days=60)
     certificate, letter = extend_fiktion(certificate, caseworker, valid_until=first)
     certificate, letter = extend_fiktion(certificate, caseworker, valid_until=first + dt.timedelta(days=60))
-    assert (first + dt.timedelta(days=60)).isoformat() in _text(letter)
+    assert de_date(first + dt.timedelta(days=60)) in _text(letter)
     with pytest.raises(LetterError):
         extend_fiktion(certificate, caseworker, valid_until=first + dt.timedelta(days=120))
     assert len(Fiktionsbescheinigung.objects.get(pk=certificate.pk).extensions) == 2

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0003_residence_kind_validity_caps_target_months'),
+        ('catalogue', '0004_validity_bound_to_course_or_contract'),
     ]
 
     operations = [
