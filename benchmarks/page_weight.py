@@ -162,6 +162,34 @@ def _client_pages(browser, base):
     return found
 
 
+def _behind_the_checklist(browser, base):
+    """The times page and the booking form of the first Anliegen that can be booked: reached as a client does
+    (the Anliegen, its checklist answered with the first choices, the first free time)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de")
+    page = context.new_page()
+    found = []
+    try:
+        page.goto(base + "/appointments/", wait_until="networkidle")
+        for href in page.eval_on_selector_all("main a[href]", "as => as.map(a => a.getAttribute('href'))"):
+            if not href.startswith("/appointments/") or href.count("/") != 3:
+                continue
+            page.goto(base + href, wait_until="networkidle")
+            form = page.locator("main form[method=get]:not([role=search])")
+            if form.count():
+                for radio in form.first.locator("input[type=radio]").all():
+                    name = radio.get_attribute("name")
+                    form.first.locator(f"input[type=radio][name='{name}']").first.check()
+                form.first.locator("button[type=submit]").first.click()
+                page.wait_for_load_state("networkidle")
+            slots = page.locator(".slot-list a")
+            if slots.count():
+                found = [urlsplit(page.url)._replace(scheme="", netloc="").geturl(), slots.first.get_attribute("href")]
+                break
+    finally:
+        context.close()
+    return found
+
+
 def _measure(tree, label):
     from playwright.sync_api import sync_playwright
 
@@ -180,6 +208,7 @@ def _measure(tree, label):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
             pages = _client_pages(browser, base)
+            pages += [path for path in _behind_the_checklist(browser, base) if path not in pages]
             for path in pages:
                 for language in LANGUAGES:
                     status, split, _links, _forms = weigh(browser, base, path, language)
