@@ -19,7 +19,7 @@ from willkommen.core.testing import axe_violations
 
 from .test_no_raw_codes import demo  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 LIMIT = 45
 STARTS = ["/", "/checklist/", "/appointments/", "/apply/", "/apply/resume/", "/status/", "/messages/", "/my/"]

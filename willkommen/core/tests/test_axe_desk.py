@@ -15,7 +15,7 @@ from willkommen.core.testing import axe_violations
 from .test_desk_roles import PAGES
 from .test_no_raw_codes import SKIP, demo, everything  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
 
 LIMIT = 220
 ARABIC = 25  # pages walked again in Arabic

@@ -275,6 +275,7 @@ def test_a_text_node_equal_to_another_languages_form_is_found():
     assert "'Phone hours'" in problems[0] and "'Telefonzeiten'" in problems[1] and "'Funds'" in problems[2]
 
 
+@pytest.mark.sweep
 @pytest.mark.django_db
 @pytest.mark.filterwarnings("ignore")
 def test_every_client_page_and_pdf_is_in_the_clients_language(demo, pdf_html):
