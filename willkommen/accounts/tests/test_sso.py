@@ -298,7 +298,10 @@ def test_audit_entries_of_an_sso_session_name_the_provider(client, idp, provider
     # An entry a service writes with ``actor=`` only, while the SSO session's request is answered.
     org = PartnerOrganisation.objects.create(authority=authority, name="Beratung", kind="counselling")
     until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    from willkommen.partners.tests.conftest import pdf_upload
+
     data = {"organisation": org.pk, "scopes": ["case_status"], "purpose": "Beratung", "valid_until": until}
+    data["form_scan"] = pdf_upload("zustimmung.pdf")  # a paper consent is recorded with its signed form's scan
     assert client.post(f"/desk/partners/persons/{case.person_id}/consents/", data).status_code == 302
     given = AuditEntry.objects.filter(person_id=case.person_id, purpose="partner consent given").get()
     assert given.actor_label == "anna (caseworker) via Verzeichnis"

@@ -136,6 +136,8 @@ def test_add_anliegen_with_inline_text_belongs_to_own_authority(admin_client, au
         "target_days": "14",
         "way_in": "both",
         "appointment_minutes": "20",
+        "validity_bound_to": "",
+        "validity_bound_extra_months": "0",
         "order": "5",
         "active": "on",
         "authority": str(other_authority.pk),  # ignored for an authority's administrator

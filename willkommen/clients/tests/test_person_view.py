@@ -136,8 +136,11 @@ def test_servicepoint_section_shows_tickets_and_drop_offs(client, world):
     body = _view(client, world.staff["servicepoint"], own).content.decode()
     assert f'data-ticket="{own.ticket.pk}"' in body and own.ticket.code in body
     assert reverse("servicepoint:drop_off_detail", args=[own.drop_off.pk]) in body
+    # Casework reads the drop-offs of the persons its teams handle (visibility scope CASES), not the tickets.
     caseworker = _view(client, world.staff["caseworker"], own).content.decode()
-    assert 'id="person-visits"' not in caseworker
+    assert 'id="person-visits"' in caseworker
+    assert reverse("servicepoint:drop_off_detail", args=[own.drop_off.pk]) in caseworker
+    assert f'data-ticket="{own.ticket.pk}"' not in caseworker
 
 
 def test_placements_section_for_accommodation_viewers(client, world):
@@ -149,10 +152,10 @@ def test_placements_section_for_accommodation_viewers(client, world):
 
 
 EXPECTED_SECTIONS = {
-    "caseworker": {"cases", "deadlines", "documents", "messages", "letters", "bookings"},
-    "team_lead": {"cases", "deadlines", "documents", "messages", "letters", "bookings"},
+    "caseworker": {"cases", "deadlines", "documents", "messages", "letters", "bookings", "visits"},
+    "team_lead": {"cases", "deadlines", "documents", "messages", "letters", "bookings", "visits"},
     "servicepoint": {"bookings", "visits"},
-    "head_of_office": {"cases", "deadlines", "documents", "letters", "placements"},
+    "head_of_office": {"cases", "deadlines", "documents", "letters", "placements", "visits"},
 }
 EXPECTED_STATUS = {
     "caseworker": 200,

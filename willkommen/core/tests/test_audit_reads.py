@@ -92,6 +92,7 @@ NOT_READS = {
     "messaging:desk_phone_note",
     "messaging:desk_assign",
     "messaging:desk_retry",
+    "messaging:desk_add_number",  # POST only: adds a number to confirm (audited as a change), shows nothing
     "messaging:desk_printed",
     "efile:verify",
     "cases:transition",
