@@ -44,7 +44,8 @@ def test_altcha_widget_is_styled_and_solves_under_the_csp(browser, live_server, 
     page.set_default_timeout(20000)
     console, loaded = [], []
     page.on("console", lambda message: console.append(message.text))
-    page.on("request", lambda request: loaded.append(request.url) if "altcha.min.js" in request.url else None)
+    lazy = ("altcha.min.js", "altcha.css", "altcha-kern.css")  # the widget and its stylesheets
+    page.on("request", lambda request: loaded.append(request.url) if request.url.endswith(lazy) else None)
     try:
         href = _book_url(page, base, offer)
         page.goto(live_server.url + href if href.startswith("/") else href)
@@ -55,6 +56,7 @@ def test_altcha_widget_is_styled_and_solves_under_the_csp(browser, live_server, 
         widget.locator("[data-state='verified'], .altcha[data-state='verified']").first.wait_for()
         page.wait_for_timeout(300)  # the last transition of the tick
         assert page.locator("input[name=altcha]").first.input_value(), "the widget gave no solution"
+        assert sorted(url.rsplit("/", 1)[1] for url in loaded) == ["altcha-kern.css", "altcha.css", "altcha.min.js"]
 
         # Styled: ALTCHA's stylesheet is applied (its checkbox is drawn, the native one hidden)
         # and our KERN variables reached it (40-px checkbox).
