@@ -162,4 +162,6 @@ def answers_query(answers):
     """The answers as a query string (``married=yes&purpose=first``), as the checklist's form sends them."""
     from django.utils.http import urlencode
 
-    return urlencode({k: ("yes" if v is True else "no" if v is False else v) for k, v in sorted((answers or {}).items())})
+    return urlencode(
+        {k: ("yes" if v is True else "no" if v is False else v) for k, v in sorted((answers or {}).items())}
+    )
