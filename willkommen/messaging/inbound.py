@@ -232,32 +232,40 @@ def acknowledge(message):
     """Send the automatic acknowledgement now (same job run), in the thread of the incoming message: in
     the sender's language, or in German and English when it could not be told (template store key
     ``acknowledgement``)."""
+    values = {"subject": message.subject or "–"}
+    ack = acknowledgement(message, "acknowledgement", values, channel=Channel.EMAIL, joiner="\n\n-----\n\n")
+    return delivery.deliver(ack.pk)
+
+
+def acknowledgement(message, key, values, *, channel, joiner, clean=lambda body: body):
+    """The queued acknowledgement of an incoming ``message`` (mail, Signal, SMS; idempotent per message):
+    template ``key`` in the sender's language, or German and English joined by ``joiner`` when the language
+    could not be told. It carries no personal content."""
     known = message.language in dict(settings.LANGUAGES)
     values = {
-        "subject": message.subject or "–",
+        **values,
         "case_number": message.case.number if message.case else "",
         "authority": message.authority.name,
     }
     rendered = [
-        texts.render(message.authority, "acknowledgement", language, values)
+        texts.render(message.authority, key, language, values)
         for language in ([message.language] if known else ["de", "en"])
     ]
-    ack = Message.objects.create(
+    return Message.objects.create(
         authority=message.authority,
         person=message.person,
         case=message.case,
         direction=Direction.OUT,
-        channel=Channel.EMAIL,
+        channel=channel,
         subject=rendered[0].subject,
-        body="\n\n-----\n\n".join(t.body for t in rendered),
+        body=joiner.join(clean(t.body) for t in rendered),
         language=rendered[0].language,
-        template_key="acknowledgement",
+        template_key=key,
         address=message.address,
         status=Status.QUEUED,
         idempotency_key=f"ack-{message.pk}",
         flags=["content_by_email"],  # the acknowledgement carries no personal content
     )
-    return delivery.deliver(ack.pk)
 
 
 # --- IMAP ----------------------------------------------------------------------------------------

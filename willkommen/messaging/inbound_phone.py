@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from . import attachments as attachment_store
-from . import channels, delivery, phone_numbers, texts
+from . import channels, delivery, inbound, phone_numbers
 from .inbound import CASE_NUMBER, MAX_ATTACHMENTS, guess_language
 from .models import Attachment, Direction, Message, Status
 
@@ -158,26 +158,13 @@ def _store_files(authority, message, fetched, person, case):
 def acknowledge(message):
     """Queue the acknowledgement (template ``acknowledgement_short``) through the message's own channel to
     the sending number, after commit: in the sender's language, else German and English."""
-    known = message.language in dict(settings.LANGUAGES)
-    values = {"case_number": message.case.number if message.case else "", "authority": message.authority.name}
-    rendered = [
-        texts.render(message.authority, "acknowledgement_short", language, values)
-        for language in ([message.language] if known else ["de", "en"])
-    ]
-    ack = Message.objects.create(
-        authority=message.authority,
-        person=message.person,
-        case=message.case,
-        direction=Direction.OUT,
+    ack = inbound.acknowledgement(
+        message,
+        "acknowledgement_short",
+        {},
         channel=message.channel,
-        subject=rendered[0].subject,
-        body="\n\n".join(re.sub(r"\s+\n", "\n", t.body).strip() for t in rendered),
-        language=rendered[0].language,
-        template_key="acknowledgement_short",
-        address=message.address,
-        status=Status.QUEUED,
-        idempotency_key=f"ack-{message.pk}",
-        flags=["content_by_email"],  # the acknowledgement carries no personal content
+        joiner="\n\n",
+        clean=lambda body: re.sub(r"\s+\n", "\n", body).strip(),
     )
     _deliver_after_commit(ack)
     return ack
