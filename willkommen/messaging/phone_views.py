@@ -5,8 +5,6 @@ import logging
 from django.contrib import messages as flash
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -18,7 +16,7 @@ from willkommen.core.ratelimit import ratelimit
 from . import inbound_sms, phone_numbers
 from .forms import NumberCodeForm, NumberForm, PhoneNoteForm, StaffReplyForm
 from .models import ConfirmedNumber
-from .views import _client_person, _error, _person_or_404, _render_thread
+from .views import _person_or_404, _render_thread, _signed_in_client
 
 log = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -43,18 +41,9 @@ def sms_webhook(request):
 
 @ratelimit("messaging-number", limit=20)
 def portal_number(request):
-    if request.authority is None:
-        raise Http404
-    identity, person = _client_person(request)
-    if identity is None:
-        return redirect(f"{reverse('accounts:magic_link')}?{urlencode({'next': request.get_full_path()})}")
-    if person is None:
-        return _error(
-            request,
-            _("Phone numbers"),
-            _("We could not find your record for this sign-in. Please sign in with your case number and access code."),
-            403,
-        )
+    person, answer = _signed_in_client(request, _("Phone numbers"))
+    if answer:
+        return answer
     add_form, code_form, status = NumberForm(prefix="add"), NumberCodeForm(prefix="code"), 200
     if request.method == "POST":
         action = request.POST.get("action")

@@ -42,20 +42,29 @@ def _client_person(request):
     return identity, selectors.person_for_identity(request.authority, identity)
 
 
-@ratelimit("messaging-portal", limit=20)
-def portal_thread(request):
+def _signed_in_client(request, title):
+    """``(person, None)`` for a signed-in client with a record here, else ``(None, answer)``: the sign-in page
+    (coming back here afterwards), or a 403 when the sign-in belongs to no record of this authority."""
     if request.authority is None:
         raise Http404
     identity, person = _client_person(request)
     if identity is None:
-        return redirect(f"{reverse('accounts:magic_link')}?{urlencode({'next': request.get_full_path()})}")
+        return None, redirect(f"{reverse('accounts:magic_link')}?{urlencode({'next': request.get_full_path()})}")
     if person is None:
-        return _error(
+        return None, _error(
             request,
-            _("Messages"),
+            title,
             _("We could not find your record for this sign-in. Please sign in with your case number and access code."),
             403,
         )
+    return person, None
+
+
+@ratelimit("messaging-portal", limit=20)
+def portal_thread(request):
+    person, answer = _signed_in_client(request, _("Messages"))
+    if answer:
+        return answer
     form = MessageForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
