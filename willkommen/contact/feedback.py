@@ -5,7 +5,7 @@ head of office within ten working days, the reply sent through the messaging roo
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from willkommen.audit.services import record
@@ -66,16 +66,42 @@ def may_answer(user, feedback):
     return user.can("contact.feedback") and user.authority_id == feedback.authority_id
 
 
-def _send_reply(feedback):
-    person = feedback.case.person if feedback.case_id else None
-    if person is None and not feedback.email:
-        return None
-    context = {
+def _reply_values(feedback, person):
+    return {
         "name": person.full_name if person is not None else "",
         "authority": feedback.authority.name,
         "note": feedback.reply,
         "date": timezone.localtime(feedback.received_at).strftime("%d.%m.%Y"),
     }
+
+
+def _reply_letter(feedback, actor):
+    """The reply as a letter in German and the client's language, filed in the person's e-file (through the
+    letters room). Only for feedback with a case: anonymous feedback has no one to write to."""
+    if not feedback.case_id:
+        return None
+    from willkommen.letters.models import LetterKind
+    from willkommen.letters.services import create_letter
+
+    person = feedback.case.person
+    with translation.override("de"):
+        title = _("Reply to your feedback")
+    return create_letter(
+        feedback.authority,
+        person=person,
+        case=feedback.case,
+        kind=LetterKind.NOTICE,
+        context={"notice_key": "feedback_reply", "text_values": _reply_values(feedback, person)},
+        actor=actor,
+        title=str(title),
+    )
+
+
+def _send_reply(feedback):
+    person = feedback.case.person if feedback.case_id else None
+    if person is None and not feedback.email:
+        return None
+    context = _reply_values(feedback, person)
     return messaging.send_template(
         feedback.authority,
         "feedback_reply",
@@ -90,7 +116,8 @@ def _send_reply(feedback):
 
 def answer_feedback(feedback, actor, reply, request=None):
     """The head of office answers: done once (row lock); the reply goes to the client when there is a way
-    to reach them (the e-mail given, or the person of the case). Returns (feedback, message or None)."""
+    to reach them (the e-mail given, or the person of the case), and with a case it is also kept as a letter
+    in the person's e-file. Returns (feedback, message or None)."""
     if not may_answer(actor, feedback):
         raise PermissionDenied
     reply = (reply or "").strip()
@@ -111,7 +138,8 @@ def answer_feedback(feedback, actor, reply, request=None):
         locked.answered_at = timezone.now()
         locked.answered_by = actor
         locked.reply = reply
-        locked.save(update_fields=["state", "answered_at", "answered_by", "reply"])
+        locked.reply_letter = _reply_letter(locked, actor)
+        locked.save(update_fields=["state", "answered_at", "answered_by", "reply", "reply_letter"])
         message = _send_reply(locked)
         record(
             authority=locked.authority,

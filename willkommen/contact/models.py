@@ -118,6 +118,17 @@ class Feedback(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reply = models.TextField(_("reply"), blank=True)
+    # the reply as a letter (German and the client's language), kept in the person's e-file: only for
+    # feedback with a case, whose person has an address; the office posts it or hands it over
+    reply_letter = models.ForeignKey(
+        "letters.Letter",
+        verbose_name=_("reply letter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("feedback")

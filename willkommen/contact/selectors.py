@@ -96,7 +96,9 @@ def recently_answered(authority, limit=20):
 
 
 def feedback_for(authority, pk):
-    return Feedback.objects.filter(authority=authority, pk=pk).select_related("case", "authority").first()
+    return (
+        Feedback.objects.filter(authority=authority, pk=pk).select_related("case", "authority", "reply_letter").first()
+    )
 
 
 def voice_figures(authority, start, end):

@@ -106,3 +106,16 @@ def answer_feedback(request, pk):
                 messages.success(request, _("The reply was saved and sent to the client."))
             return redirect("contact:feedback_queue")
     return _queue_page(request, {pk: form}, status=400)
+
+
+@desk_view("contact.feedback")
+def reply_letter(request, pk):
+    """The reply letter of answered feedback (the PDF kept in the person's e-file); the read is logged."""
+    item = selectors.feedback_for(request.authority, pk)
+    if item is None or item.reply_letter_id is None:
+        raise Http404
+    letter = item.reply_letter
+    record_read(request, letter, purpose="feedback reply letter")
+    from willkommen.letters.services import letter_download
+
+    return letter_download(letter, f"reply-{item.case.number if item.case_id else item.pk}.pdf")

@@ -252,3 +252,40 @@ def test_feedback_queue_and_voice_figures_queries_do_not_grow(client, authority,
         result["by_kind"]["complaint"] == 10
     )  # 7 with a case, 3 answered anonymous and result["survey"]["answered"] == 7
     assert counts[0] == counts[1]
+
+
+def test_the_reply_to_a_complaint_with_a_case_is_a_letter_in_the_efile(client, authority, case):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from willkommen.letters.models import Letter
+
+    item = complaint(authority, case_number=case.number, language="ar")
+    anonymous = complaint(authority)
+    head = make_staff(authority, "hanna", role="head_of_office")
+    c = verified_login(client, head)
+    url = reverse("contact:answer_feedback", args=[item.pk])
+    assert c.post(url, {f"f{item.pk}-reply": "We are sorry for the wait."}).status_code == 302
+    assert c.post(reverse("contact:answer_feedback", args=[anonymous.pk]), {f"f{anonymous.pk}-reply": "Thanks."})
+    item.refresh_from_db()
+    anonymous.refresh_from_db()
+    letter = item.reply_letter
+    assert anonymous.reply_letter is None  # no one to write to
+    assert Letter.objects.filter(authority=authority, person=case.person).count() == 1
+    assert letter.case == case and letter.languages == "de+ar" and letter.efile_document_id
+    assert letter.title == "Antwort auf Ihre Rückmeldung"
+
+    queue = c.get(reverse("contact:feedback_queue")).content.decode()
+    pdf_url = reverse("contact:reply_letter", args=[item.pk])
+    assert f'href="{pdf_url}"' in queue
+    response = c.get(pdf_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(body)).pages)
+    assert text.count("We are sorry for the wait.") == 2  # the German section and the Arabic one
+    assert AuditEntry.objects.filter(person_id=case.person_id, purpose="feedback reply letter").exists()
+    assert c.get(reverse("contact:reply_letter", args=[anonymous.pk])).status_code == 404
+
+    caseworker = make_staff(authority, "carl", role="caseworker", teams=[case.team])
+    assert verified_login(client, caseworker).get(pdf_url).status_code == 403

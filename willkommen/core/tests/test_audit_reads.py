@@ -114,6 +114,7 @@ NOT_READS = {
     "contact:close_callback",
     "contact:delete_hour",
     "contact:answer_feedback",  # the reply is audited by contact.feedback.answer_feedback
+    "contact:reply_letter",  # its read is audited: contact/tests/test_voice.py (purpose "feedback reply letter")
     "accommodation:arrival_place",
     "accommodation:arrival_cancel",
     "accommodation:risk_add",
