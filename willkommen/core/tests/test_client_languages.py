@@ -268,11 +268,14 @@ def test_a_text_node_equal_to_another_languages_form_is_found():
     sources.add({"en": "Phone hours", "de": "Telefonzeiten", "ar": "ساعات الهاتف"})
     html = (
         '<html lang="ar"><p>Phone hours</p><p>ساعات الهاتف</p><p lang="de">Telefonzeiten</p>'
-        "<p>Telefonzeiten</p><p>Bergstadt</p><script>Phone hours</script><p>Fee: 96 EUR (Funds)</p></html>"
+        "<p>Telefonzeiten</p><p>Bergstadt</p><script>Phone hours</script><p>Fee: 96 EUR (Funds)</p>"
+        '<nav aria-label="Phone hours"></nav><input type="submit" value="Telefonzeiten"><img alt="Phone hours">'
+        '<input type="text" value="Phone hours"><a title="Telefonzeiten" lang="de">x</a></html>'
     )
     problems = wl.html_problems(sources, html, "ar")
-    assert len(problems) == 3, problems
+    assert len(problems) == 6, problems
     assert "'Phone hours'" in problems[0] and "'Telefonzeiten'" in problems[1] and "'Funds'" in problems[2]
+    assert "'Phone hours'" in problems[3] and "'Telefonzeiten'" in problems[4] and "'Phone hours'" in problems[5]
 
 
 @pytest.mark.sweep

@@ -127,8 +127,13 @@ def data_sources(sources, authority):
             sources.add({"de": reduction.get("note", ""), **(reduction.get("notes") or {})})
 
 
+SPOKEN = ("aria-label", "title", "placeholder", "alt")  # attributes a screen reader reads or a client sees
+SHOWN_VALUE = ("submit", "button", "reset")  # input types whose value is their label
+
+
 class Texts(HTMLParser):
-    """Visible text nodes with the language they stand in (the nearest ``lang`` attribute)."""
+    """Visible text nodes and the texts of attributes a client sees or hears (aria-label, title, placeholder,
+    alt, a button's value), with the language they stand in (the nearest ``lang`` attribute)."""
 
     def __init__(self, language):
         super().__init__(convert_charrefs=True)
@@ -136,15 +141,26 @@ class Texts(HTMLParser):
         self.found = []  # (language, text)
 
     def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            return
         attrs = dict(attrs)
         _tag, lang, hidden = self.stack[-1]
         lang = (attrs.get("lang") or lang).split("-")[0]
-        self.stack.append((tag, lang, hidden or tag in HIDDEN or "hidden" in attrs))
+        hidden = hidden or tag in HIDDEN or "hidden" in attrs
+        if not hidden:
+            self._attributes(tag, attrs, lang)
+        if tag not in VOID:
+            self.stack.append((tag, lang, hidden))
 
     def handle_startendtag(self, tag, attrs):
-        pass
+        _tag, lang, hidden = self.stack[-1]
+        attrs = dict(attrs)
+        if not hidden and "hidden" not in attrs:
+            self._attributes(tag, attrs, (attrs.get("lang") or lang).split("-")[0])
+
+    def _attributes(self, tag, attrs, lang):
+        texts = [attrs.get(name) for name in SPOKEN]
+        if tag == "input" and (attrs.get("type") or "").lower() in SHOWN_VALUE:
+            texts.append(attrs.get("value"))
+        self.found += [(lang, text) for text in texts if text and text.strip()]
 
     def handle_endtag(self, tag):
         for i in range(len(self.stack) - 1, 0, -1):
