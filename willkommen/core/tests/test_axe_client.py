@@ -6,7 +6,12 @@ side from the portal's home page and the ways in along the links (GET only, one 
 desk), and answers each checklist form it meets (the first choice of every question) by submitting it – so the
 walk itself proves that, without JavaScript, the checklist can be answered, the result and the booking times
 are reached, a time leads to the booking form. Then axe-core (WCAG 2.1 A/AA) runs on each page found, in all
-eight languages, one context per language (JavaScript on)."""
+eight languages, one context per language (JavaScript on).
+
+The pages behind a secret are checked the same way in every language: a booking's own link (the booking,
+moving it, cancelling it), a survey link, a ticket and the kiosk, an application in the browser's session
+(its four steps and the receipt) and a signed-in client's case status, messages, "my matters" and
+consents (the session made with Django's test client, its cookie handed to the browser)."""
 
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
@@ -17,6 +22,7 @@ from django.urls import Resolver404, resolve
 
 from willkommen.core.testing import axe_violations
 
+from . import test_client_languages as behind
 from .test_no_raw_codes import demo  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.django_db(transaction=True)]
@@ -88,6 +94,18 @@ def _walk_without_javascript(page, base):
     return found
 
 
+def _secret_pages(authority, language):
+    """The client pages behind a secret, and the session cookie that opens those kept in a session."""
+    client = behind.Client(HTTP_ACCEPT_LANGUAGE=language)
+    urls = behind._application_links(authority, language, client)
+    case = behind._case_with_letters(authority)
+    session = client.session
+    session.update(behind._signed_in(authority, case, language).session.items())
+    session.save()
+    urls += ["/status/case/", "/messages/", "/my/", "/consents/"]
+    return [url for url in urls if not url.endswith((".pdf", ".ics"))], session.session_key
+
+
 def test_client_pages_work_without_javascript_and_have_no_axe_violations(browser, live_server, demo):  # noqa: F811
     base = live_server.url  # the demo authority is the first: no /a/<slug>/ prefix, links resolve as they are
     context = _context(browser, base, "de", javascript=False)
@@ -104,16 +122,27 @@ def test_client_pages_work_without_javascript_and_have_no_axe_violations(browser
     assert expected <= pages.keys(), sorted(pages)
     assert len(pages) >= 15, sorted(pages)
 
-    found = {}
+    case = behind._case_with_letters(demo)
+    by_link = behind._booking_links(demo) + [behind._survey_link(case.person), *behind._servicepoint_links(demo)]
+    by_link = [url for url in by_link if not url.endswith((".pdf", ".ics"))]
+    found, checked = {}, {}
     for language in LANGUAGES:
+        secret, session_key = _secret_pages(demo, language)
         context = _context(browser, base, language)
+        host = urlsplit(base).hostname
+        context.add_cookies(
+            [{"name": django_settings.SESSION_COOKIE_NAME, "value": session_key, "domain": host, "path": "/"}]
+        )
         page = context.new_page()
         page.set_default_timeout(20000)
         try:
-            for name, url in pages.items():
-                page.goto(base + url)
+            for name, url in [*pages.items(), *((None, url) for url in by_link + secret)]:
+                response = page.goto(base + url)
+                assert response.status == 200 and page.url == base + url, (language, url, response.status, page.url)
+                checked[language] = checked.get(language, 0) + 1
                 for v in axe_violations(page):
-                    found.setdefault(f"{language} {name} {url}", []).append(f"{v['id']}: {v['nodes'][:2]}")
+                    found.setdefault(f"{language} {name or ''} {url}", []).append(f"{v['id']}: {v['nodes'][:2]}")
         finally:
             context.close()
+    assert all(count >= len(pages) + 15 for count in checked.values()), checked
     assert not found, "\n".join(f"{where}: {problems}" for where, problems in sorted(found.items()))
