@@ -10,7 +10,7 @@ eight languages, one context per language (JavaScript on).
 
 The pages behind a secret are checked the same way in every language: a booking's own link (the booking,
 moving it, cancelling it), a survey link, a ticket and the kiosk, an application in the browser's session
-(its four steps and the receipt) and a signed-in client's case status, messages, "my matters" and
+(its four steps and the receipt) and a signed-in client's case status, messages, phone numbers, "my matters" and
 consents (the session made with Django's test client, its cookie handed to the browser)."""
 
 from collections import deque
@@ -102,7 +102,7 @@ def _secret_pages(authority, language):
     session = client.session
     session.update(behind._signed_in(authority, case, language).session.items())
     session.save()
-    urls += ["/status/case/", "/messages/", "/my/", "/consents/"]
+    urls += ["/status/case/", "/messages/", "/messages/number/", "/my/", "/consents/"]
     return [url for url in urls if not url.endswith((".pdf", ".ics"))], session.session_key
 
 
