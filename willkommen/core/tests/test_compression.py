@@ -41,3 +41,11 @@ def test_bad_input_is_still_a_clear_compressed_4xx(client, study):
     response = client.get("/checklist/study/result/?married=maybe", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 400
     assert response["Content-Encoding"] == "gzip" and b"<html" in gzip.decompress(response.content)
+
+
+def test_api_json_is_compressed_too(client, study):
+    import json
+
+    response = client.get("/api/schema/?format=json", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["openapi"]
