@@ -100,6 +100,26 @@ def _insert_series(model, count, overrides, extra_params=()):
         cursor.execute(sql, [*params, *extra_params, count - 1])
 
 
+def insert_persons(authority, count, **columns):
+    """``count`` persons of ``authority`` in one statement (name, given name, birth date spread over 25 years;
+    ``columns`` adds or overrides SQL expressions over ``g``, the row number); returns the first one's id."""
+    from willkommen.clients.models import Person
+
+    _insert_series(
+        Person,
+        count,
+        {
+            "authority": str(authority.pk),
+            "family_name": "'Name' || g",
+            "given_names": "'Vorname'",
+            "date_of_birth": "DATE '1990-01-01' + (g % 9000)",
+            "name_key": "'name' || g",
+            **columns,
+        },
+    )
+    return Person.objects.filter(authority=authority).order_by("id").values_list("id", flat=True).first()
+
+
 def seed(slug, n_cases, teams=TEAMS, staff_per_team=STAFF_PER_TEAM):
     from willkommen.accounts.models import Membership, User
     from willkommen.cases.models import Case
@@ -146,18 +166,7 @@ def seed(slug, n_cases, teams=TEAMS, staff_per_team=STAFF_PER_TEAM):
         )
         anliegen.append(obj.pk)
     n_persons = max(n_cases // 10, 10)
-    _insert_series(
-        Person,
-        n_persons,
-        {
-            "authority": str(authority.pk),
-            "family_name": "'Name' || g",
-            "given_names": "'Vorname'",
-            "date_of_birth": "DATE '1990-01-01' + (g % 9000)",
-            "name_key": "'name' || g",
-        },
-    )
-    first_person = Person.objects.filter(authority=authority).order_by("id").values_list("id", flat=True).first()
+    first_person = insert_persons(authority, n_persons)
     team_ids = "ARRAY[" + ",".join(str(t.pk) for t in team_objs) + "]"
     staff_ids = "ARRAY[" + ",".join(str(u.pk) for u in staff) + "]"
     anliegen_ids = "ARRAY[" + ",".join(str(a) for a in anliegen) + "]"

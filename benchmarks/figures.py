@@ -18,7 +18,7 @@ import os
 import time
 from pathlib import Path
 
-from benchmarks.cases import _insert_series, setup_django, timed_get
+from benchmarks.cases import _insert_series, insert_persons, setup_django, timed_get
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wk_bench_figures"
 TEAMS = 20
@@ -120,18 +120,7 @@ def seed(slug, n_cases):
     if not User.objects.filter(authority=authority, role="head_of_office").exists():
         make_staff(authority, f"{slug}-head", role="head_of_office")
     n_persons = max(n_cases // 2, 10)
-    _insert_series(
-        Person,
-        n_persons,
-        {
-            "authority": str(authority.pk),
-            "family_name": "'Name' || g",
-            "given_names": "'Vorname'",
-            "date_of_birth": "DATE '1990-01-01' + (g % 9000)",
-            "name_key": "'name' || g",
-        },
-    )
-    first_person = Person.objects.filter(authority=authority).order_by("id").values_list("id", flat=True).first()
+    first_person = insert_persons(authority, n_persons)
     teams = list(Team.objects.filter(authority=authority).order_by("id").values_list("id", flat=True))
     staff = list(
         User.objects.filter(authority=authority, role="caseworker").order_by("id").values_list("id", flat=True)

@@ -30,7 +30,7 @@ import os
 import time
 from pathlib import Path
 
-from benchmarks.cases import _insert_series, setup_django
+from benchmarks.cases import _insert_series, insert_persons, setup_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wk_bench_renewals"
 SPREAD_DAYS = 5 * 365
@@ -53,20 +53,12 @@ def seed(slug, n_persons):
         return authority, anliegen
     t0 = time.perf_counter()
     Person.objects.filter(authority=authority).delete()
-    _insert_series(
-        Person,
+    first = insert_persons(
+        authority,
         n_persons,
-        {
-            "authority": str(authority.pk),
-            "family_name": "'Name' || g",
-            "given_names": "'Vorname'",
-            "date_of_birth": "DATE '1990-01-01' + (g % 9000)",
-            "email": "'p' || g || '@example.org'",
-            "preferred_language": "(ARRAY['de','en','ar','tr','uk'])[1 + g % 5]",
-            "name_key": "'name' || g",
-        },
+        email="'p' || g || '@example.org'",
+        preferred_language="(ARRAY['de','en','ar','tr','uk'])[1 + g % 5]",
     )
-    first = Person.objects.filter(authority=authority).order_by("id").values_list("id", flat=True).first()
     common = {
         "authority": str(authority.pk),
         "person": f"{first} + g",
