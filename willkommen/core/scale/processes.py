@@ -98,10 +98,12 @@ def start_web(port, env, workers=1, threads=4):
 
 class Browser:
     """A minimal HTTP client with one cookie jar, like one browser behind a load balancer: the same cookies
-    go to every server it talks to."""
+    go to every server it talks to. ``forwarded_for``: the client address a proxy in front would name
+    (``X-Forwarded-For``; honoured by servers started with ``PROXY_ADDRESSES=127.0.0.1``)."""
 
-    def __init__(self):
+    def __init__(self, forwarded_for=""):
         self.cookies = {}
+        self.forwarded_for = forwarded_for
 
     def request(self, port, method, path, data=None, headers=None, json_body=None, raw=None):
         import http.client
@@ -122,6 +124,8 @@ class Browser:
             headers.setdefault("X-CSRFToken", self.cookies["csrftoken"])
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.forwarded_for:
+            headers.setdefault("X-Forwarded-For", self.forwarded_for)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
             conn.request(method, path, body=body, headers=headers)
