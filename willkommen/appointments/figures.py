@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
+from willkommen.core.replica import heavy_read
 from willkommen.core.stats import spread
 
 from .models import Booking, Channel, FreeDay, Slot, Status
@@ -123,6 +124,7 @@ def _next_free(authority, location, today):
 __all__ = ["appointment_figures"]
 
 
+@heavy_read  # figures: read from the replica when there is one
 def renewal_figures(authority, start, end, *, anliegen=None):
     """Renewal invitations sent in ``start``–``end`` (dates, inclusive) and what became of them: answered
     (applied or booked), reminded, listed for the team as "expires soon, not applied". One query. Renewals

@@ -185,6 +185,7 @@ def booking_references_of(authority, person):
     return list(bookings_of_persons(authority, [person.pk], keys).values_list("reference", flat=True))
 
 
+@heavy_read  # figures: read from the replica when there is one
 def appointment_figures(authority, start, end, *, location=None, today=None):
     """The appointment figures (``figures.py``) of ``authority`` for appointments from ``start`` to ``end``."""
     from .figures import appointment_figures as compute

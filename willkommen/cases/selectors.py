@@ -6,6 +6,8 @@ from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from willkommen.core.replica import heavy_read
+
 from . import workflow
 from .models import Case, TimelineEntry
 from .permissions import may_see_cases, visible_cases
@@ -280,6 +282,7 @@ def processing_target(case):
     return target, (target - received).days
 
 
+@heavy_read  # figures: read from the replica when there is one
 def casework_figures(user, authority, start, end, *, team=None, anliegen=None, team_ids=None, today=None):
     """The casework figures (``figures.py``) for the cases ``user`` may see, from ``start`` to ``end``
     (inclusive), narrowed by team, Anliegen and a set of team ids; a fixed number of queries."""

@@ -3,6 +3,8 @@
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
+from willkommen.core.replica import heavy_read
+
 from .models import (
     CallbackRequest,
     CallbackStatus,
@@ -101,6 +103,7 @@ def feedback_for(authority, pk):
     )
 
 
+@heavy_read  # figures: read from the replica when there is one
 def voice_figures(authority, start, end):
     """Feedback received and survey answers given from ``start`` to ``end`` (dates, inclusive): complaints
     by category, the share answered on time (of those answered or past their reply date), survey averages.

@@ -1,6 +1,7 @@
 """Queries of the rights room."""
 
 from willkommen.clients.visibility import Resource, visible
+from willkommen.core.replica import heavy_read
 
 from . import evaluator
 from .models import Check, CheckOutcome, Fact, RuleVersion, ScreeningRun
@@ -71,6 +72,7 @@ def checks_of_person(authority, person, limit=12):
     )
 
 
+@heavy_read  # figures: read from the replica when there is one
 def invitation_figures(authority, start, end, *, team_ids=None, anliegen=None):
     """Invitations to apply sent in ``start``–``end`` (dates, inclusive), by way of applying, and how many
     were followed by an application (a case linked to the invitation). One query."""

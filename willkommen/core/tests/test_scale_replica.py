@@ -158,6 +158,50 @@ def test_heavy_reads_go_to_the_replica_everything_else_to_the_primary(replica, a
         connections["replica"].settings_dict["PORT"] = replica.port
 
 
+def test_the_figures_of_every_report_come_from_the_replica(replica, authority, team):
+    """Casework, appointment, voice, renewal and rights-check figures are heavy reads (issue 20)."""
+    from willkommen.appointments.figures import renewal_figures
+    from willkommen.appointments.selectors import appointment_figures
+    from willkommen.cases.opening import open_case
+    from willkommen.cases.selectors import casework_figures
+    from willkommen.catalogue.testing import make_anliegen
+    from willkommen.clients.testing import make_client
+    from willkommen.contact import feedback
+    from willkommen.contact.selectors import voice_figures
+    from willkommen.rights.selectors import invitation_figures
+
+    head = make_staff(authority, "hanna", role="head_of_office")
+    anliegen = make_anliegen(authority)
+    for n in range(2):
+        open_case(authority, person=make_client(authority, family_name=f"Replica{n}"), anliegen=anliegen, team=team)
+    feedback.give_feedback(authority, kind="complaint", category="waiting", text="Long wait.")
+    replica.wait_caught_up()
+    replica.pause_replay()
+    open_case(authority, person=make_client(authority, family_name="Late"), anliegen=anliegen, team=team)
+    feedback.give_feedback(authority, kind="complaint", category="waiting", text="Again.")
+    unpin()
+    today = timezone.localdate()
+    seen = []
+    original = router.read_alias
+
+    def recorded():
+        seen.append(original())
+        return seen[-1]
+
+    router.read_alias, restore = recorded, original
+    try:
+        assert casework_figures(head, authority, today, today)["flow"]["in"] == 2  # the lagging replica
+        assert voice_figures(authority, today, today)["feedback"] == 1
+        appointment_figures(authority, today, today)
+        renewal_figures(authority, today, today)
+        invitation_figures(authority, today, today)
+    finally:
+        router.read_alias = restore
+    assert seen and set(seen) == {"replica"}
+    with transaction.atomic():  # inside a transaction: the primary
+        assert casework_figures(head, authority, today, today)["flow"]["in"] == 3
+
+
 def test_lag_read_your_own_writes_and_fallback_to_the_primary(replica, authority, settings, client, monkeypatch):
     from django.test import Client
 
