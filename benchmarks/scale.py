@@ -246,6 +246,9 @@ def _figures(ports, lead, device):
     browser.get(port, "/desk/login/")
     browser.post(port, "/desk/login/", {"username": lead.username, "password": PASSWORD})
     response = browser.post(port, "/desk/login/verify/?next=/desk/", {"token": totp_now(device)})
+    if response.status != 302:  # the previous variant used this 30-second code: a code counts once
+        time.sleep(31 - time.time() % 30)
+        response = browser.post(port, "/desk/login/verify/?next=/desk/", {"token": totp_now(device)})
     if response.status != 302:
         raise RuntimeError("the benchmark's team lead could not sign in")
     today = dt.date.today()
