@@ -105,11 +105,11 @@ class PermissionsPolicyMiddleware:
 
 
 class CompressPagesMiddleware(GZipMiddleware):
-    """Pages, JSON, CSV and other text gzip-compressed for clients that accept it (issue 14: a client page weighs at most
-    60 KB on a first visit; a Ukrainian times page is 17 KB of HTML, 3 KB compressed). Django's own middleware,
-    with its BREACH mitigation (random padding in every compressed answer; CSRF tokens are masked per response
-    anyway), limited to text: static files come precompressed from WhiteNoise, and PDFs, images and e-file
-    downloads keep their bytes and their Content-Length."""
+    """Pages, JSON, CSV and other text gzip-compressed for clients that accept it (issue 14: a client page
+    weighs at most 60 KB on a first visit; a Ukrainian times page is 17 KB of HTML, 3 KB compressed). Django's
+    own middleware, with its BREACH mitigation (random padding in every compressed answer; CSRF tokens are
+    masked per response anyway), limited to text: static files come precompressed from WhiteNoise, and PDFs,
+    images, e-file downloads and other streamed answers keep their bytes and their Content-Length."""
 
     def process_response(self, request, response):
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
