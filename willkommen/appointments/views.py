@@ -46,12 +46,6 @@ def _answers(request, anliegen, source):
     return parse_answers(anliegen.questions.all(), raw) if raw else {}
 
 
-def _answers_query(answers):
-    from django.utils.http import urlencode
-
-    return urlencode({k: ("yes" if v is True else "no" if v is False else v) for k, v in answers.items()})
-
-
 def portal_url(request):
     """Scheme, host and authority prefix: the base of links in e-mails."""
     return request.build_absolute_uri(get_script_prefix()).rstrip("/")
@@ -105,7 +99,7 @@ def times(request, slug):
     if not offers:
         raise Http404
     if all(o.mode == Mode.ALLOCATION for o in offers):
-        return redirect(f"{reverse('appointments:request', args=[slug])}?{_answers_query(answers)}")
+        return redirect(f"{reverse('appointments:request', args=[slug])}?{answers_query(answers)}")
     locations = [o.location for o in offers if o.mode == Mode.FIRST_COME]
     location_id = request.GET.get("location")
     location = next((loc for loc in locations if str(loc.pk) == location_id), locations[0] if locations else None)
@@ -126,7 +120,7 @@ def times(request, slug):
             "anliegen": anliegen,
             "title": catalogue_selectors.title(anliegen, language),
             "checklist": build(anliegen, answers, language),
-            "answers_query": _answers_query(answers),
+            "answers_query": answers_query(answers),
             "answers": answers,
             "locations": locations,
             "location": location,
@@ -165,7 +159,7 @@ def book(request, slug, slot_id):
         "slot": slot,
         "form": form,
         "answers": answers,
-        "answers_query": _answers_query(answers),
+        "answers_query": answers_query(answers),
         "altcha_strings": protection.widget_strings(),
     }
     if request.method == "GET":
