@@ -188,7 +188,7 @@ def _slope_per_10_min(points):
 def _address(n):
     """The address of visit ``n``: 5,000 client addresses in turn."""
     k = n % 5000
-    return f"10.{64 + k // 62500}.{k // 250 % 250}.{1 + k % 250}"
+    return f"10.64.{k // 250}.{1 + k % 250}"
 
 
 def _run_traffic(world, browsers, pdf):

@@ -4,7 +4,8 @@
 // altcha-kern.css, about 4 KB; awaited so that the widget never shows unstyled), then the widget
 // (vendor/altcha/external/altcha.min.js) and its set-up (altcha-strings.js: texts in the page's
 // language, the worker); then the widget solves (auto="off" in the page and verify() here: with
-// auto="onload" the widget could start before the set-up had given it its worker, "Unsupported algorithm"). A submit before the proof is ready waits for it and then goes on by itself; if no proof
+// auto="onload" the widget could start before the set-up had given it its worker, "Unsupported algorithm").
+// A submit before the proof is ready waits for it and then goes on by itself; if no proof
 // comes within 30 seconds the form is sent anyway and the server answers with its clear message.
 // Without JavaScript nothing changes: the form is sent as it is.
 const form = document.querySelector("form[data-altcha-widget]");
