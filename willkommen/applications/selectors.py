@@ -1,5 +1,6 @@
 """Queries for applications, receipts and the client's status page."""
 
+import copy
 import datetime as dt
 
 from django.utils import timezone, translation
@@ -29,12 +30,31 @@ def drafts_for_email(authority, email):
     ).select_related("anliegen")
 
 
-def case_checklist(case, language):
+class CaseDocuments:
+    """What the checklist of a case depends on, whatever the language, read once: the Anliegen with its items
+    and texts, the open request for documents, the documents handed in and the document types on file. The
+    receipt, written in German and the client's language, reads these once for both."""
+
+    def __init__(self, case):
+        self.case = case
+        self.anliegen = catalogue_selectors.get_anliegen(case.authority, case.anliegen.slug)
+        self.request = _open_request(case)
+        # what the client (or the desk for them) handed in – not the office's own letters and receipts
+        self.documents = list(
+            documents_for_case(case.authority, case).exclude(document_type="receipt").exclude(source="letter")
+        )
+        self.have = {d.document_type for d in self.documents} | verified_document_types(
+            case.authority, case.person, timezone.localdate()
+        )
+        self.requested = _request_items(case, self.request, self.anliegen)
+
+
+def case_checklist(case, language, facts=None):
     """The client's checklist for the case, plus any item the caseworker asked for that the answers
     alone did not call for."""
-    anliegen = catalogue_selectors.get_anliegen(case.authority, case.anliegen.slug)
+    anliegen = facts.anliegen if facts else catalogue_selectors.get_anliegen(case.authority, case.anliegen.slug)
     entries = build(anliegen, case.answers or {}, language).entries
-    request = _open_request(case)
+    request = facts.request if facts else _open_request(case)
     extra = set(request.items or []) - {e.key for e in entries} if request else set()
     if extra:
         everything = build_all(anliegen, language)
@@ -57,22 +77,20 @@ def _entry_type(entry):
     return entry.document_type or entry.key
 
 
-def received_and_missing(case, language):
+def received_and_missing(case, language, facts=None):
     """(documents received for the case, checklist entries still missing) – a verified, valid original
-    already on the person's file counts as received."""
-    # what the client (or the desk for them) handed in – not the office's own letters and receipts
-    documents = list(documents_for_case(case.authority, case).exclude(document_type="receipt").exclude(source="letter"))
-    have = {d.document_type for d in documents} | verified_document_types(
-        case.authority, case.person, timezone.localdate()
-    )
-    requested = open_request_items(case)
-    entries = case_checklist(case, language)
+    already on the person's file counts as received. ``facts`` (:class:`CaseDocuments`) when the caller
+    needs the same case in several languages; the documents are then copies, labelled in ``language``."""
+    facts = facts or CaseDocuments(case)
+    entries = case_checklist(case, language, facts)
     missing = [
         e
         for e in entries
-        if (e.required and _entry_type(e) not in have) or (e.key in requested and not requested[e.key])
+        if (e.required and _entry_type(e) not in facts.have)
+        or (e.key in facts.requested and not facts.requested[e.key])
     ]
-    label_documents(documents, entries + build_all(case.anliegen, language))
+    documents = [copy.copy(d) for d in facts.documents]
+    label_documents(documents, entries + build_all(facts.anliegen, language))
     return documents, missing
 
 
@@ -113,10 +131,13 @@ def document_request(case, language, missing):
 def open_request_items(case):
     """{checklist key: delivered since the request?} for the case's open request for documents: items the
     caseworker found missing or insufficient count as delivered only by a document filed after the request."""
-    request = _open_request(case)
+    return _request_items(case, _open_request(case), case.anliegen)
+
+
+def _request_items(case, request, anliegen):
     if request is None:
         return {}
-    entries = {item.key: item for item in case.anliegen.checklist_items.all()}
+    entries = {item.key: item for item in anliegen.checklist_items.all()}
     filed_since = set(
         documents_for_case(case.authority, case)
         .filter(uploaded_at__gte=request.requested_at)
@@ -314,9 +335,10 @@ def client_letters(case):
 def receipt_sections(case, application, languages):
     """One section per language (German first) with the texts of the receipt in that language."""
     sections = []
+    facts = CaseDocuments(case)
     for language in languages:
         with translation.override(language):
-            documents, missing = received_and_missing(case, language)
+            documents, missing = received_and_missing(case, language, facts)
             sections.append(
                 {
                     "language": language,

@@ -203,3 +203,25 @@ def test_the_receipt_download_is_rendered_off_the_request(draft, client, monkeyp
     session.save()
     response = client.get(f"/a/alpha/apply/{draft.public_id}/receipt.pdf")
     assert response.status_code == 200 and response.content == attached
+
+
+@pytest.mark.django_db
+def test_receipt_sections_read_the_case_once_and_label_documents_per_language(submitted):
+    """German and the client's language share one read of the case's documents, request and checklist; each
+    section names the received documents in its own language."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from willkommen.applications.selectors import receipt_sections
+
+    application, case, _code = submitted
+    with CaptureQueriesContext(connection) as one:
+        receipt_sections(case, application, ["de"])
+    with CaptureQueriesContext(connection) as two:
+        german, english = receipt_sections(case, application, ["de", "en"])
+    # the second language adds only its texts, not another read of documents, request and checklist
+    assert len(two) - len(one) <= 2, [q["sql"][:80] for q in two.captured_queries]
+    assert [d.label for d in german["documents"]] == ["Reisepass"]
+    assert [d.label for d in english["documents"]] == ["Passport"]
+    assert german["documents"][0].pk == english["documents"][0].pk
+    assert {e.key for e in german["missing"]} == {e.key for e in english["missing"]} != set()
