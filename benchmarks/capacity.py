@@ -1,7 +1,8 @@
 """Capacity: the highest rate of the soak's mixed traffic the whole machine serves with acceptable latency.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wk_bench_capacity BENCH=capacity python -m benchmarks
-    CAPACITY_LEVELS=8,16,32,64 CAPACITY_LEVEL_SECONDS=180 ...   # client threads per level, measured seconds each
+    CAPACITY_LEVELS=4,8,16,32,64 CAPACITY_LEVEL_SECONDS=150 ...   # client threads per level (the defaults),
+                                                                # measured seconds of each
 
 Before and after in one sitting (issue 23: today's code against the last commit before its fixes), each version
 with its own database, one after the other on the same machine settings:
@@ -28,18 +29,22 @@ every version alike).
 
 Traffic: the soak's seed and visit kinds with its weights (benchmarks/_soak_traffic.py), in closed loop: at
 each level ``N`` client threads each start their next visit as soon as the last one is answered, for
-``CAPACITY_RAMP_SECONDS`` (default 15, not counted) plus ``CAPACITY_LEVEL_SECONDS`` (default 180). Staff
+``CAPACITY_RAMP_SECONDS`` (default 15, not counted) plus ``CAPACITY_LEVEL_SECONDS`` (default 150). Staff
 figures are the ServicePoint figures page only (the casework figures page did not exist at b26b03e), so the
 same mix runs on both versions. Before the first level ``CAPACITY_WARMUP_SECONDS`` (default 30) of traffic
 from 4 clients, not counted.
 
 Recorded per level: HTTP requests answered per second, server errors (5xx, resets, timeouts at the client's
 60 s), visits with an unexpected 4xx, p50/p95/p99 of single requests, p95 per visit kind, CPU seconds of the
-servers (gunicorn and consumer), of this client process and of the whole machine, and the load average before
-and after. Capacity: the highest requests per second of a level with p95 at most ``CAPACITY_P95_MS`` (default
+servers (gunicorn and consumer; PostgreSQL not included) and of this client process, the share of the whole
+machine's CPU that was busy and that went to niced processes (run this benchmark un-niced, then that is other
+people's test runs: with
+``kernel.sched_autogroup_enabled`` a niced process in another session still gets its session's share), and the
+load average before and after. Capacity: the highest requests per second of a level with p95 at most ``CAPACITY_P95_MS`` (default
 1000) and no server error. Results to benchmarks/results/capacity-<label>.json; with ``CAPACITY_BASELINE`` (an
-earlier result file) the ratio of the two capacities is printed. The client runs on the same machine and its
-CPU is part of the load, as when the issue's 29 requests/s were measured.
+earlier result file) the ratio of the two capacities is printed. Run it from the harness's checkout (the
+package ``benchmarks`` is imported from there). The client runs on the same machine; its CPU is part of the load
+and is reported.
 """
 
 import importlib.util
@@ -59,8 +64,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SOURCE = Path(os.environ.get("CAPACITY_SOURCE", str(REPO))).resolve()
 LABEL = os.environ.get("CAPACITY_LABEL", "main" if SOURCE == REPO else SOURCE.name)
-LEVELS = [int(x) for x in os.environ.get("CAPACITY_LEVELS", "8,16,32,64").split(",") if x.strip()]
-LEVEL_SECONDS = float(os.environ.get("CAPACITY_LEVEL_SECONDS", "180"))
+LEVELS = [int(x) for x in os.environ.get("CAPACITY_LEVELS", "4,8,16,32,64").split(",") if x.strip()]
+LEVEL_SECONDS = float(os.environ.get("CAPACITY_LEVEL_SECONDS", "150"))
 RAMP_SECONDS = float(os.environ.get("CAPACITY_RAMP_SECONDS", "15"))
 WARMUP_SECONDS = float(os.environ.get("CAPACITY_WARMUP_SECONDS", "30"))
 P95_BOUND_MS = float(os.environ.get("CAPACITY_P95_MS", "1000"))
@@ -195,10 +200,10 @@ def _server_cpu(web, consumer):
 
 
 def _machine_busy():
-    """(busy, total) jiffies of all cores since boot."""
-    values = [int(v) for v in open("/proc/stat").readline().split()[1:]]
+    """(busy, total, niced) jiffies of all cores since boot."""
+    values = [int(v) for v in open("/proc/stat").readline().split()[1:9]]
     idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
+    return sum(values) - idle, sum(values), values[1]
 
 
 def _visit(kind, world, browsers, pdf, n):
@@ -294,7 +299,8 @@ def _level(clients, world, browsers, pdf, web, consumer, round_no):
     server_errors = [r for r in rows if _is_server_error(r[4])]
     kinds = sorted({r[1] for r in rows})
     start = marks["start"]
-    busy = (end[2][0] - start[2][0]) / max(1, end[2][1] - start[2][1])
+    total = max(1, end[2][1] - start[2][1])
+    busy, niced = (end[2][0] - start[2][0]) / total, (end[2][2] - start[2][2]) / total
     return {
         "clients": clients,
         "seconds": round(seconds, 1),
@@ -313,6 +319,7 @@ def _level(clients, world, browsers, pdf, web, consumer, round_no):
         "client_cpu_s": round(end[1] - start[1], 1),
         "server_cpu_ms_per_request": round(1000 * (end[0] - start[0]) / max(1, len(rows)), 1),
         "machine_busy_pct": round(100 * busy, 1),
+        "machine_niced_pct": round(100 * niced, 1),
         "load_before": load_before,
         "load_after": _load(),
     }
@@ -331,14 +338,14 @@ def _report(summary):
     )
     print(
         "| clients | req/s | server errors | failed visits | p50 ms | p95 ms | p99 ms | server CPU ms/req "
-        "| machine busy % | client CPU s | load before | load after |"
+        "| machine busy / niced % | client CPU s | load before | load after |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in summary["levels"]:
         print(
             f"| {r['clients']} | {r['requests_per_s']} | {r['server_errors']} | {r['failed_visits']} "
             f"| {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['server_cpu_ms_per_request']} "
-            f"| {r['machine_busy_pct']} | {r['client_cpu_s']} | {r['load_before']} | {r['load_after']} |"
+            f"| {r['machine_busy_pct']} / {r['machine_niced_pct']} | {r['client_cpu_s']} | {r['load_before']} | {r['load_after']} |"
         )
     for r in summary["levels"]:
         print(f"{r['clients']} clients, p95 ms by kind: {json.dumps(r['p95_ms_by_kind'])}")
