@@ -36,6 +36,9 @@ class World:
         self.proofs = [(time.monotonic(), proof) for proof in proofs]
         self.staff, self.case_ids, self.person_ids = staff, case_ids, person_ids
         self.lock = threading.Lock()
+        self.mail_lock = threading.Lock()
+        self.mail_sizes = {}  # mail file name -> size when last read
+        self.tokens = {}  # booking reference -> token, from the mails read so far
         self.counter = 0
         self.booked = []  # references answered 201
         self.pending_confirm = []  # (reference, email) waiting for their mail
@@ -114,12 +117,19 @@ def book(world, browser, n):
 
 
 def _token_from_mail(world, reference):
-    for path in world.mail_dir.glob("*.log"):
-        text = path.read_text(errors="replace")
-        found = re.search(rf"/appointments/booking/{re.escape(reference)}/([A-Za-z0-9_\-]+)/", text)
-        if found:
-            return found.group(1)
-    return None
+    """The booking's token from the link in its mail. Each mail file is read once (again only when it has
+    grown), so a long or fast run does not re-read every mail for every confirmation."""
+    with world.mail_lock:
+        if reference not in world.tokens:
+            for path in world.mail_dir.glob("*.log"):
+                size = path.stat().st_size
+                if world.mail_sizes.get(path.name) == size:
+                    continue
+                world.mail_sizes[path.name] = size
+                text = path.read_text(errors="replace")
+                for found, token in re.findall(r"/appointments/booking/([^/\s\"'<>=]+)/([A-Za-z0-9_\-]+)/", text):
+                    world.tokens.setdefault(found, token)
+        return world.tokens.get(reference)
 
 
 def confirm_or_cancel(world, browser, n):
