@@ -153,6 +153,20 @@ def test_search_by_name_and_date_of_birth(desk, person):
 
 
 @pytest.mark.django_db
+def test_the_matters_are_named_by_their_title_in_the_users_language_not_their_slug(desk, person, anliegen):
+    from django.utils.html import escape
+
+    page = desk.get(f"{URL}?person={person.pk}", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    for select in ('id="pick-anliegen"', 'id="id_anliegen"'):
+        options = page.split(select)[1].split("</select>")[0]
+        assert (
+            f'<option value="{anliegen.pk}">{escape("Aufenthaltserlaubnis zum Studium (§ 16b AufenthG)")}</option>'
+            in options
+        ), options
+        assert ">study" not in options
+
+
+@pytest.mark.django_db
 def test_the_person_page_links_to_opening_a_case_for_those_who_may(client, desk, authority, team, person):
     link = f"/desk/cases/new/?person={person.pk}".encode()
     assert link in desk.get(f"/desk/clients/{person.pk}/").content
@@ -176,6 +190,7 @@ def test_the_matters_checklist_questions_are_asked_and_stored_on_the_case(desk, 
     page = desk.get(f"{URL}?person={person.pk}&anliegen={anliegen.pk}").content.decode()
     assert "Sind Sie verheiratet?" in page and 'name="q_married"' in page
     assert '<option value="grant">Stipendium</option>' in page
+    assert "Aufenthaltserlaubnis zum Studium" in page.split('id="checklist-questions"')[1].split("</legend>")[0]
     assert 'name="q_married"' not in desk.get(f"{URL}?person={person.pk}").content.decode()  # no matter, no questions
 
     bad = _post(desk, person, anliegen, uuid.uuid4(), q_funding="lottery")
