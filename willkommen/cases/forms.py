@@ -209,9 +209,10 @@ class AnliegenChoiceField(forms.ModelChoiceField):
         from django.utils import translation
 
         from willkommen.catalogue.selectors import title
+        from willkommen.core.text import isolate
 
-        name = title(obj, translation.get_language() or "de")
-        return f"{name} ({obj.legal_basis})" if obj.legal_basis else name
+        name = title(obj, translation.get_language() or "de")  # the legal basis isolated: left to right in Arabic
+        return f"{name} ({isolate(obj.legal_basis)})" if obj.legal_basis else name
 
 
 class OpenCaseForm(forms.Form):
