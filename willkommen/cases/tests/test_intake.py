@@ -72,6 +72,14 @@ def test_a_double_submit_opens_one_case_per_way_in(desk, person, anliegen, sourc
     page = desk.get(first["Location"])
     code = re.search(r'class="access-code">(?:<bdi[^>]*>)?([^<]+)<', page.content.decode()).group(1).strip()
     assert code and code in receipts.get().body
+    if days_ago:  # an earlier day (a postmark): the receipt names the day, no made-up time of day
+        from django.utils import translation
+
+        from willkommen.core.dates import local_date
+
+        with translation.override(receipts.get().language):
+            assert local_date(received_on) in receipts.get().body
+        assert "12:00" not in receipts.get().body
     assert b"access-code" not in desk.get(first["Location"]).content
 
 
