@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -487,6 +488,8 @@ def _open_page(request, form, person, people, search_form, status=200, questions
             "can_create_person": request.user.can("clients.edit"),
             "prefill_query": urlencode(prefill),
             "prefill": prefill,
+            # a new person registered from here comes back to this intake with the prefill (and its origin)
+            "register_next": f"{reverse('cases:open')}?{urlencode(prefill)}" if prefill else "",
             "questions": questions or [],
             "question_anliegen": anliegen,
         },

@@ -373,3 +373,39 @@ def _receipts_all():
     from willkommen.messaging.models import Message
 
     return list(Message.objects.filter(template_key="receipt"))
+
+
+@pytest.mark.django_db
+def test_a_person_registered_from_the_intake_comes_back_to_it_with_the_prefill(desk, anliegen):
+    from html import unescape
+    from urllib.parse import parse_qs, urlparse
+
+    from willkommen.clients.models import Person
+
+    prefill = f"anliegen={anliegen.pk}&source=appointment&received_on={timezone.localdate().isoformat()}"
+    search = desk.get(f"{URL}?q=Neu&born=1991-02-03&{prefill}").content.decode()
+    link = unescape(re.search(r'href="(/desk/clients/new/\?next=[^"]+)"', search).group(1))
+    after = parse_qs(urlparse(link).query)["next"][0]
+    assert after.startswith(URL) and f"anliegen={anliegen.pk}" in after and "source=appointment" in after
+    form = desk.get(link).content.decode()
+    assert 'name="next"' in form
+    person_data = {
+        "family_name": "Neumann",
+        "given_names": "Nora",
+        "date_of_birth": "1991-02-03",
+        "sex": "f",
+        "preferred_language": "de",
+        "preferred_channel": "email",
+        "nationalities_text": "ukr",
+        "next": after,
+    }
+    created = desk.post("/desk/clients/new/", person_data)
+    person = Person.objects.get(family_name="Neumann")
+    assert created.status_code == 302 and created["Location"] == f"{after}&person={person.pk}"
+    page = desk.get(created["Location"]).content.decode()
+    assert f'<option value="{anliegen.pk}" selected' in page
+    assert re.search(r'value="appointment"[^>]*checked', page)
+    # a foreign target is ignored: back to the person page
+    person_data.update(family_name="Fremdziel", next="https://evil.example/desk/cases/new/")
+    other = desk.post("/desk/clients/new/", person_data)
+    assert other["Location"] == f"/desk/clients/{Person.objects.get(family_name='Fremdziel').pk}/"
