@@ -13,7 +13,8 @@ ORIGIN = "booking"
 
 def open_case_url(booking):
     """``/desk/cases/new/`` prefilled from ``booking``: the person (or a search by name and date of birth when
-    the booking is not linked to one yet), the Anliegen, way in ``appointment`` and the appointment's day."""
+    the booking is not linked to one yet), the Anliegen, way in ``appointment``, the appointment's day and the
+    checklist answers the client gave when booking (preselected; the caseworker checks them with the client)."""
     params = {}
     if booking.person_id:
         params["person"] = booking.person_id
@@ -25,7 +26,17 @@ def open_case_url(booking):
         received_on=min(timezone.localdate(booking.starts_at), timezone.localdate()).isoformat(),
         origin=f"{ORIGIN}:{booking.pk}",
     )
+    # the checklist answers the client gave when booking, as the intake's question fields (q_<key>)
+    params.update(
+        {f"q_{key}": "yes" if value is True else "no" if value is False else value for key, value in answers(booking)}
+    )
     return f"{reverse('cases:open')}?{urlencode(params)}"
+
+
+def answers(booking):
+    """The booking's checklist answers (key, value), in a fixed order; only plain values."""
+    raw = booking.answers if isinstance(booking.answers, dict) else {}
+    return [(str(k)[:60], v) for k, v in sorted(raw.items()) if isinstance(v, (bool, str)) and v != ""][:50]
 
 
 def link(authority, actor, object_id, case):

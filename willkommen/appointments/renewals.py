@@ -68,7 +68,8 @@ def by_token(authority, token):
 
 def candidates(rule, on):
     """Residence entries ``rule`` invites on ``on``: one query (titles ending within the lead time, the
-    person's newest, no open case, not invited yet)."""
+    person's newest – of two entries of one title with the same end the first –, no open case, not invited
+    yet)."""
     from willkommen.cases.selectors import persons_in_progress
     from willkommen.clients.models import ResidenceEntry
 
@@ -76,18 +77,20 @@ def candidates(rule, on):
         authority_id=OuterRef("authority_id"), person_id=OuterRef("person_id")
     ).filter(Q(valid_to__gt=OuterRef("valid_to")) | Q(valid_to__isnull=True, valid_from__gt=OuterRef("valid_from")))
     invited = Renewal.objects.filter(authority_id=OuterRef("authority_id"), entry_id=OuterRef("pk"))
-    qs = ResidenceEntry.objects.filter(
-        authority_id=rule.authority_id,
-        kind=rule.title_kind,
+    matching = ResidenceEntry.objects.filter(authority_id=rule.authority_id, kind=rule.title_kind)
+    if rule.legal_basis_contains:
+        matching = matching.filter(legal_basis__icontains=rule.legal_basis_contains)
+    # the same title on record twice (the office's entry and the client's declaration with the same end):
+    # only the first of them is invited
+    twin = matching.filter(person_id=OuterRef("person_id"), valid_to=OuterRef("valid_to"), pk__lt=OuterRef("pk"))
+    qs = matching.filter(
         valid_to__gte=on,
         valid_to__lte=on + dt.timedelta(weeks=rule.lead_weeks),
         person__merged_into__isnull=True,
     )
-    if rule.legal_basis_contains:
-        qs = qs.filter(legal_basis__icontains=rule.legal_basis_contains)
     busy = persons_in_progress(rule.authority).values("pk")
     return (
-        qs.filter(~Exists(later), ~Exists(invited))
+        qs.filter(~Exists(later), ~Exists(twin), ~Exists(invited))
         .exclude(person_id__in=busy)
         .select_related("person")
         .order_by("valid_to", "pk")

@@ -202,13 +202,26 @@ class PersonSearchForm(forms.Form):
     born = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
 
 
+class AnliegenChoiceField(forms.ModelChoiceField):
+    """An Anliegen by its title in the page's language and its legal basis (not its slug)."""
+
+    def label_from_instance(self, obj):
+        from django.utils import translation
+
+        from willkommen.catalogue.selectors import title
+        from willkommen.core.text import isolate
+
+        name = title(obj, translation.get_language() or "de")  # the legal basis isolated: left to right in Arabic
+        return f"{name} ({isolate(obj.legal_basis)})" if obj.legal_basis else name
+
+
 class OpenCaseForm(forms.Form):
     """Open a case at the desk for one person (the person is chosen before, by ``?person=``)."""
 
     person = forms.IntegerField(widget=forms.HiddenInput)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     origin = forms.RegexField(regex=ORIGIN_PATTERN, required=False, max_length=40, widget=forms.HiddenInput)
-    anliegen = forms.ModelChoiceField(
+    anliegen = AnliegenChoiceField(
         label=_("Matter (Anliegen)"), queryset=None, widget=forms.Select(attrs={"class": "kern-form-input__select"})
     )
     source = forms.ChoiceField(
@@ -226,7 +239,7 @@ class OpenCaseForm(forms.Form):
     )
     title_valid_to = forms.DateField(label=_("Valid until (as declared)"), required=False, widget=DATE)
     scans = forms.MultipleFileField(
-        label=_("Scans (optional)"),
+        label=_("Scanned documents"),
         required=False,
         help_text=_("Documents scanned at the desk; they are filed under the new case."),
     )
@@ -238,7 +251,7 @@ class OpenCaseForm(forms.Form):
         from .intake import DESK_SOURCES
 
         super().__init__(*args, **kwargs)
-        self.fields["anliegen"].queryset = anliegen_list(authority).order_by("slug")
+        self.fields["anliegen"].queryset = anliegen_list(authority).order_by("order", "slug")
         self.fields["source"].choices = [(s.value, s.label) for s in DESK_SOURCES]
         self.fields["title_kind"].choices = [("", _("none declared"))] + [(k.value, k.label) for k in STATUS_KINDS]
         self.fields["received_on"].initial = timezone.localdate()

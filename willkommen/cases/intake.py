@@ -75,7 +75,7 @@ def send_receipt(case, access_code):
         "authority": case.authority.name,
         "case_number": case.number,
         "anliegen": lambda language: title(case.anliegen, language),
-        "date": timezone.localtime(case.received_at),
+        "date": arrival_for_receipt(case),
         "access_code": access_code,
         "status_url": status_url(case.authority),
     }
@@ -95,6 +95,13 @@ def send_receipt(case, access_code):
         attachments=attachments,
         idempotency_key=f"case-receipt:{case.pk}",
     )
+
+
+def arrival_for_receipt(case):
+    """The arrival as the receipt states it: the moment when it is today, only the day when it lies before
+    (a letter's postmark, an appointment of an earlier day: no made-up time of day)."""
+    arrived = timezone.localtime(case.received_at)
+    return arrived if arrived.date() == timezone.localdate() else arrived.date()
 
 
 RECEIPT_LETTER_FILE = "letter.pdf"  # the name under which the letter channel finds an already rendered letter

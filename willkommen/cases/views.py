@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -475,6 +476,7 @@ def _open_page(request, form, person, people, search_form, status=200, questions
     from urllib.parse import urlencode
 
     prefill = {key: request.GET[key] for key in PREFILL if request.GET.get(key)}
+    prefill.update(_prefilled_answers(request))
     return render(
         request,
         "cases/open.html",
@@ -486,11 +488,23 @@ def _open_page(request, form, person, people, search_form, status=200, questions
             "can_create_person": request.user.can("clients.edit"),
             "prefill_query": urlencode(prefill),
             "prefill": prefill,
+            # a new person registered from here comes back to this intake with the prefill (and its origin)
+            "register_next": f"{reverse('cases:open')}?{urlencode(prefill)}" if prefill else "",
             "questions": questions or [],
             "question_anliegen": anliegen,
         },
         status=status,
     )
+
+
+def _prefilled_answers(request):
+    """Checklist answers carried in the link (``q_<key>``, e.g. from a booking): preselected in the form,
+    checked by ``parse_answers`` only when the form is sent."""
+    return {
+        key: value[:200]
+        for key, value in list(request.GET.items())[:60]
+        if key.startswith("q_") and len(key) <= 62 and value
+    }
 
 
 def _question_anliegen(request, raw):
@@ -568,7 +582,9 @@ def _open_form(request, person, search_form):
     initial.update({key: request.GET[key] for key in PREFILL if request.GET.get(key)})
     form = OpenCaseForm(authority=request.authority, initial=initial)
     anliegen = _question_anliegen(request, request.GET.get("anliegen"))
-    return _open_page(request, form, person, [], search_form, questions=_questions(anliegen), anliegen=anliegen)
+    carried = {key[2:]: value for key, value in _prefilled_answers(request).items()}
+    questions = _questions(anliegen, carried)
+    return _open_page(request, form, person, [], search_form, questions=questions, anliegen=anliegen)
 
 
 def _open_submitted(request, person, search_form):

@@ -11,7 +11,7 @@ ends, plus ``validity_bound_extra_months`` (EU Blue Card: the contract plus thre
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -43,6 +43,16 @@ def bound_until(end: date | None, extra_months: int = 0) -> date | None:
     return end + relativedelta(months=extra_months) if extra_months else end
 
 
+def last_day(start: date, months: int) -> date:
+    """The last day of a validity of ``months`` calendar months that begins on ``start`` (``start`` is its
+    first day): the day before the day of the same number ``months`` later, or the last day of that month
+    when it has no such day (§ 31 (1) VwVfG with §§ 187 (2), 188 (2), (3) BGB). Two years from 31 January
+    2026 end on 30 January 2028; two years from 1 March 2026 on 29 February 2028; eleven months from
+    31 March 2026 on 28 February 2027."""
+    same_day = start + relativedelta(months=months)  # a shorter month: its last day
+    return same_day if same_day.day != start.day else same_day - timedelta(days=1)
+
+
 def longest_until(
     start: date,
     legal_basis: str,
@@ -51,10 +61,10 @@ def longest_until(
     sponsor_until: date | None = None,
     bound: date | None = None,
 ) -> date | None:
-    """The last day a validity from ``start`` may reach: ``start`` + the cap (calendar months), and not
-    beyond ``sponsor_until`` (the sponsor's title) nor ``bound`` (the course or contract end with its extra
+    """The last day a validity from ``start`` may reach: the cap in calendar months (:func:`last_day`: a
+    2-year title from 31 January 2026 ends on 30 January 2028), and not beyond ``sponsor_until`` (the sponsor's title) nor ``bound`` (the course or contract end with its extra
     months, see :func:`bound_until`) when given. None: no cap."""
     months = cap_months(legal_basis, caps, default)
-    limits = (start + relativedelta(months=months) if months else None, sponsor_until, bound)
+    limits = (last_day(start, months) if months else None, sponsor_until, bound)
     candidates = [d for d in limits if d]
     return min(candidates) if candidates else None

@@ -44,9 +44,22 @@ def person_list(request):
     )
 
 
+def _next_for_person(request):
+    """Where to go on with the new person (``next``: a local desk path, e.g. the case intake prefilled from a
+    booking; the person's id is added as ``person``), or ""."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = (request.POST.get("next") or request.GET.get("next") or "")[:2000]
+    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    if local and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
 @desk_view("clients.edit")
 def person_create(request):
     form = PersonForm(request.POST or None)
+    after = _next_for_person(request)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.instance.authority = request.authority
@@ -56,8 +69,10 @@ def person_create(request):
         if duplicates:
             messages.warning(request, _("This person may already exist. Please check the possible duplicates."))
             return redirect("clients:duplicates", pk=person.pk)
+        if after:
+            return redirect(f"{after}{'&' if '?' in after else '?'}person={person.pk}")
         return redirect("clients:detail", pk=person.pk)
-    return render(request, "clients/person_form.html", {"form": form}, status=form_status(form))
+    return render(request, "clients/person_form.html", {"form": form, "next": after}, status=form_status(form))
 
 
 def _detail_context(request, person, **extra):

@@ -112,6 +112,24 @@ def test_the_booking_link_prefills_the_intake_and_the_case_is_linked_once(desk, 
 
 
 @pytest.mark.django_db
+def test_the_answers_given_when_booking_are_preselected_and_stored_once_sent(desk, booking, client_person):
+    booking.answers = {"married": True, "minor": False}
+    booking.save(update_fields=["answers"])
+    url = _open_link(desk, booking)
+    assert "q_married=yes" in url and "q_minor=no" in url
+    page = desk.get(url).content.decode()
+    married = page.split('id="q_married"')[1].split("</select>")[0]
+    minor = page.split('id="q_minor"')[1].split("</select>")[0]
+    assert re.search(r'value="yes"\s+selected', married) and not re.search(r'value="no"\s+selected', married)
+    assert re.search(r'value="no"\s+selected', minor) and not re.search(r'value="yes"\s+selected', minor)
+    # the caseworker sends what the form shows (here: as carried); a carried answer is checked like any other
+    assert _submit(desk, url, uuid.uuid4(), q_married="yes", q_minor="no").status_code == 302
+    assert Case.objects.get(person=client_person).answers == {"married": True, "minor": False}
+    # nonsense in the link is only a preselection that matches no option: the page still answers 200
+    assert desk.get(url.replace("q_married=yes", "q_married=" + "x" * 500)).status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_booking_linked_to_another_case_refuses_a_second_case(desk, booking, client_person):
     url = _open_link(desk, booking)
     assert _submit(desk, url, uuid.uuid4()).status_code == 302

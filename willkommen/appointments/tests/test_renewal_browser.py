@@ -82,3 +82,51 @@ def test_team_invites_the_unanswered_in_bulk_and_from_a_case(
     desk.close()
     message = Message.objects.get(person=reader, template_key="invitation")
     assert message.case == case and message.channel == "letter"
+
+
+def test_the_renewal_list_and_the_residence_history_fit_a_phone_in_german_and_arabic(
+    browser, live_server, authority, team, caseworker
+):
+    """390 px wide: the wide tables scroll inside their own region (focusable, named), the page itself does
+    not scroll sideways (WCAG 1.4.10), in German and in Arabic (right to left); axe-clean."""
+    from willkommen.cases.opening import open_case
+
+    offer = make_offer(authority, workstations=1, invitation=1, horizon=7)
+    RenewalRule.objects.create(authority=authority, anliegen=offer.anliegen, title_kind="title")
+    today = timezone.localdate()
+    holder = make_client(authority, "Abdulrahman-Al-Mansouri", given_names="Mohammed Abdullah", email="m@example.org")
+    for years in (3, 2, 1):
+        record_residence(
+            holder,
+            kind="title",
+            legal_basis="§ 16b Abs. 1 Satz 1 AufenthG",
+            valid_from=today - dt.timedelta(days=365 * years),
+            valid_to=today - dt.timedelta(days=365 * (years - 1) + 1),
+            conditions="Beschäftigung bis zu 140 ganze oder 280 halbe Tage im Jahr sowie studentische Nebentätigkeit",
+            document_number="Y12345678",
+        )
+    record_residence(holder, kind="title", legal_basis="§ 16b AufenthG", valid_to=today + dt.timedelta(weeks=6))
+    renewals.run(today)
+    Renewal.objects.update(state=RenewalState.UNANSWERED)
+    open_case(authority, person=holder, anliegen=offer.anliegen, team=team)  # the caseworker's team sees the person
+    base = f"{live_server.url}/a/{authority.slug}"
+
+    context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844}, bypass_csp=True)
+    phone = context.new_page()
+    phone.set_default_timeout(15000)
+    _sign_in(phone, base, caseworker)
+    for language in ("de", "ar"):
+        context.add_cookies([{"name": "willkommen_language", "value": language, "url": live_server.url}])
+        for path, table in (
+            (f"/desk/clients/{holder.pk}/", "table.residence-timeline"),
+            ("/desk/appointments/renewals/", "#renewals"),
+        ):
+            phone.goto(f"{base}{path}")
+            assert phone.locator("html").get_attribute("lang") == language
+            assert phone.locator(table).locator("tbody tr").count() >= 1
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, (language, path)
+            region = phone.locator(f".table-scroll:has({table})")
+            assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
+            assert region.evaluate("el => el.scrollWidth > el.clientWidth")  # the table scrolls inside its region
+            _assert_accessible(phone)
+    context.close()

@@ -212,3 +212,55 @@ def test_invite_refuses_bad_input(client, authority, team):
     assert client.get(f"{url}?case=x").status_code == 404
     assert not Invitation.objects.exists()
     assert client.get(f"{url}?case={own_case.pk}").status_code == 200
+
+
+@pytest.fixture
+def gateways(settings):
+    """The messaging room's local SMS and Signal gateway double (their real HTTP shapes)."""
+    from willkommen.messaging.gateway_doubles import GatewayDouble
+
+    double = GatewayDouble().start()
+    settings.MESSAGING_SMS_URL = double.url
+    settings.MESSAGING_SMS_TOKEN = "secret"
+    settings.MESSAGING_SIGNAL_URL = double.url
+    settings.MESSAGING_SIGNAL_NUMBER = "+4915100000000"
+    yield double
+    double.stop()
+
+
+@pytest.mark.parametrize("channel,kind,text_field", [("sms", "sms", "Body"), ("messenger", "signal", "message")])
+def test_invite_a_person_by_sms_or_messenger_with_a_working_link(
+    client, authority, team, gateways, channel, kind, text_field, django_capture_on_commit_callbacks
+):
+    from willkommen.cases.opening import open_case
+
+    study = make_anliegen(authority, "study")
+    person = make_client(
+        authority, "Telefon", email="", phone="+49 170 5550123", preferred_language="en", preferred_channel=channel
+    )
+    case, _code = open_case(authority, person=person, anliegen=study, team=team)
+    login(client, authority, team, "caseworker")
+    url = f"/desk/appointments/invite/person/{person.pk}/?case={case.pk}"
+    html = client.get(url).content.decode()
+    assert f'value="{channel}"' in html and 'value="email"' not in html
+    key = re.search(r'name="key" value="(\w+)"', html).group(1)
+    data = {
+        "anliegen": str(study.pk),
+        "deadline": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
+        "channel": channel,
+        "key": key,
+        "case": str(case.pk),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 200
+        client.post(url, data)  # a double click sends nothing again
+    invitation = Invitation.objects.get(person=person)
+    assert invitation.case == case and invitation.channel == channel
+    message = Message.objects.get(person=person, template_key="invitation")
+    assert message.channel == channel and message.case == case
+    sent = [d for d in gateways.delivered if d["kind"] == kind]
+    assert len(sent) == 1
+    assert "+491705550123" in str(sent[0].get("To") or sent[0].get("recipients"))
+    path = re.search(r"https?://[^/\s]+(/\S*?appointments/invitation/[\w-]+/)", sent[0][text_field]).group(1)
+    client.logout()
+    assert client.get(path).status_code == 200  # the client's invitation page

@@ -197,3 +197,14 @@ def test_renewals_are_in_the_copy_and_go_with_the_person(authority, study, today
     assert len(rows) == 1 and "token_hash" not in rows[0]
     privacy.erase(authority, [person.pk])
     assert not Renewal.objects.filter(person=person).exists()
+
+
+def test_a_title_on_record_twice_is_invited_once(authority, study, today, django_capture_on_commit_callbacks):
+    """The office's entry and the same title as the client declared it online (an unverified entry with the
+    same end, left when that case was withdrawn or was about something else): one invitation, one message."""
+    person, entry = holder(authority, "Twice", valid_to=today + dt.timedelta(weeks=8), email="twice@example.org")
+    record_residence(person, kind="title", legal_basis="§ 16b AufenthG", valid_to=entry.valid_to, source="declared")
+    assert run(today, django_capture_on_commit_callbacks)["invited"] == 1
+    assert run(today + dt.timedelta(days=1), django_capture_on_commit_callbacks)["invited"] == 0
+    assert Renewal.objects.filter(person=person).count() == 1
+    assert [m.to for m in mail.outbox] == [["twice@example.org"]]

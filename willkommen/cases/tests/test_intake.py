@@ -2,6 +2,7 @@
 source and arrival date, and sends the receipt once; bad input and other authorities change nothing."""
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -67,9 +68,18 @@ def test_a_double_submit_opens_one_case_per_way_in(desk, person, anliegen, sourc
     receipts = _receipts(case)
     assert receipts.count() == 1
     assert case.number in receipts.get().body
-    # the access code is shown once, on the case page after the redirect
+    # the access code is shown once, on the case page after the redirect – the one the receipt carries
     page = desk.get(first["Location"])
-    assert b"access-code" in page.content
+    code = re.search(r'class="access-code">(?:<bdi[^>]*>)?([^<]+)<', page.content.decode()).group(1).strip()
+    assert code and code in receipts.get().body
+    if days_ago:  # an earlier day (a postmark): the receipt names the day, no made-up time of day
+        from django.utils import translation
+
+        from willkommen.core.dates import local_date
+
+        with translation.override(receipts.get().language):
+            assert local_date(received_on) in receipts.get().body
+        assert "12:00" not in receipts.get().body
     assert b"access-code" not in desk.get(first["Location"]).content
 
 
@@ -153,6 +163,18 @@ def test_search_by_name_and_date_of_birth(desk, person):
 
 
 @pytest.mark.django_db
+def test_the_matters_are_named_by_their_title_in_the_users_language_not_their_slug(desk, person, anliegen):
+    from django.utils.html import escape
+
+    page = desk.get(f"{URL}?person={person.pk}", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    label = "Aufenthaltserlaubnis zum Studium (\u2068§ 16b AufenthG\u2069)"  # the basis isolated (Arabic pages)
+    for select in ('id="pick-anliegen"', 'id="id_anliegen"'):
+        options = page.split(select)[1].split("</select>")[0]
+        assert f'<option value="{anliegen.pk}">{escape(label)}</option>' in options, options
+        assert ">study" not in options
+
+
+@pytest.mark.django_db
 def test_the_person_page_links_to_opening_a_case_for_those_who_may(client, desk, authority, team, person):
     link = f"/desk/cases/new/?person={person.pk}".encode()
     assert link in desk.get(f"/desk/clients/{person.pk}/").content
@@ -176,6 +198,7 @@ def test_the_matters_checklist_questions_are_asked_and_stored_on_the_case(desk, 
     page = desk.get(f"{URL}?person={person.pk}&anliegen={anliegen.pk}").content.decode()
     assert "Sind Sie verheiratet?" in page and 'name="q_married"' in page
     assert '<option value="grant">Stipendium</option>' in page
+    assert "Aufenthaltserlaubnis zum Studium" in page.split('id="checklist-questions"')[1].split("</legend>")[0]
     assert 'name="q_married"' not in desk.get(f"{URL}?person={person.pk}").content.decode()  # no matter, no questions
 
     bad = _post(desk, person, anliegen, uuid.uuid4(), q_funding="lottery")
@@ -350,3 +373,39 @@ def _receipts_all():
     from willkommen.messaging.models import Message
 
     return list(Message.objects.filter(template_key="receipt"))
+
+
+@pytest.mark.django_db
+def test_a_person_registered_from_the_intake_comes_back_to_it_with_the_prefill(desk, anliegen):
+    from html import unescape
+    from urllib.parse import parse_qs, urlparse
+
+    from willkommen.clients.models import Person
+
+    prefill = f"anliegen={anliegen.pk}&source=appointment&received_on={timezone.localdate().isoformat()}"
+    search = desk.get(f"{URL}?q=Neu&born=1991-02-03&{prefill}").content.decode()
+    link = unescape(re.search(r'href="(/desk/clients/new/\?next=[^"]+)"', search).group(1))
+    after = parse_qs(urlparse(link).query)["next"][0]
+    assert after.startswith(URL) and f"anliegen={anliegen.pk}" in after and "source=appointment" in after
+    form = desk.get(link).content.decode()
+    assert 'name="next"' in form
+    person_data = {
+        "family_name": "Neumann",
+        "given_names": "Nora",
+        "date_of_birth": "1991-02-03",
+        "sex": "f",
+        "preferred_language": "de",
+        "preferred_channel": "email",
+        "nationalities_text": "ukr",
+        "next": after,
+    }
+    created = desk.post("/desk/clients/new/", person_data)
+    person = Person.objects.get(family_name="Neumann")
+    assert created.status_code == 302 and created["Location"] == f"{after}&person={person.pk}"
+    page = desk.get(created["Location"]).content.decode()
+    assert f'<option value="{anliegen.pk}" selected' in page
+    assert re.search(r'value="appointment"[^>]*checked', page)
+    # a foreign target is ignored: back to the person page
+    person_data.update(family_name="Fremdziel", next="https://evil.example/desk/cases/new/")
+    other = desk.post("/desk/clients/new/", person_data)
+    assert other["Location"] == f"/desk/clients/{Person.objects.get(family_name='Fremdziel').pk}/"

@@ -272,20 +272,26 @@ def test_25b_is_capped_at_two_years_and_25a_at_three(authority, team, caseworker
         authority, person=make_person(authority, "Integrated"), anliegen=bleiberecht, team=team
     )
     start = dt.date(2026, 1, 31)
-    assert services.proposed_validity(case, start, legal_basis="§ 25b Abs. 1 AufenthG")[1] == dt.date(2028, 1, 31)
-    assert services.proposed_validity(case, start, legal_basis="§ 25a AufenthG")[1] == dt.date(2029, 1, 31)
+    # the first day counts: two years from 31 January 2026 end on 30 January 2028
+    assert services.proposed_validity(case, start, legal_basis="§ 25b Abs. 1 AufenthG")[1] == dt.date(2028, 1, 30)
+    assert services.proposed_validity(case, start, legal_basis="§ 25a AufenthG")[1] == dt.date(2029, 1, 30)
     services.transition(case, "start_review", caseworker)
     fields = {
         "outcome": "grant",
         "reasoning": "Nachhaltige Integration.",
         "valid_from": start,
-        "valid_to": dt.date(2029, 1, 31),
+        "valid_to": dt.date(2029, 1, 30),
     }
     with pytest.raises(CaseError) as refused:
         services.draft_decision(case, caseworker, legal_basis="§ 25b AufenthG", **fields)
-    assert any("§ 25b AufenthG" in e and "31.01.2028" in e for e in refused.value.errors)
+    assert any("§ 25b AufenthG" in e and "30.01.2028" in e for e in refused.value.errors)
+    with pytest.raises(CaseError) as one_day_too_long:  # two years and one day
+        services.draft_decision(
+            case, caseworker, legal_basis="§ 25b AufenthG", **{**fields, "valid_to": dt.date(2028, 1, 31)}
+        )
+    assert any("30.01.2028" in e for e in one_day_too_long.value.errors)
     decision = services.draft_decision(case, caseworker, legal_basis="§ 25a AufenthG", **fields)
-    assert decision.valid_to == dt.date(2029, 1, 31)
+    assert decision.valid_to == dt.date(2029, 1, 30)
 
 
 def test_family_reunification_ends_with_the_sponsors_title(authority, team, caseworker):
@@ -295,7 +301,7 @@ def test_family_reunification_ends_with_the_sponsors_title(authority, team, case
     case, _ = services.open_case(authority, person=make_person(authority, "Spouse"), anliegen=family, team=team)
     start, sponsor = dt.date(2026, 3, 1), dt.date(2027, 6, 30)
     assert services.proposed_validity(case, start, sponsor_until=sponsor)[1] == sponsor
-    assert services.proposed_validity(case, start, sponsor_until=dt.date(2031, 1, 1))[1] == dt.date(2029, 3, 1)
+    assert services.proposed_validity(case, start, sponsor_until=dt.date(2031, 1, 1))[1] == dt.date(2029, 2, 28)
     services.transition(case, "start_review", caseworker)
     base = {"outcome": "grant", "legal_basis": "§ 30 AufenthG", "reasoning": "Ehegattennachzug.", "valid_from": start}
     with pytest.raises(CaseError) as missing, translation.override("en"):
@@ -337,7 +343,7 @@ def test_a_study_title_not_beyond_the_course(authority, team, caseworker):
     case = _bound_case(authority, team, caseworker, "studium", "§ 16b AufenthG", "course", months=24)
     start, course_end = dt.date(2026, 4, 1), dt.date(2027, 9, 30)
     assert services.proposed_validity(case, start, bound_end=course_end)[1] == course_end
-    assert services.proposed_validity(case, start, bound_end=dt.date(2029, 1, 1))[1] == dt.date(2028, 4, 1)
+    assert services.proposed_validity(case, start, bound_end=dt.date(2029, 1, 1))[1] == dt.date(2028, 3, 31)
     base = {"outcome": "grant", "legal_basis": "§ 16b AufenthG", "reasoning": "Studium.", "valid_from": start}
     with pytest.raises(CaseError) as missing, translation.override("en"):
         services.draft_decision(case, caseworker, valid_to=course_end, **base)
@@ -365,9 +371,9 @@ def test_a_blue_card_ends_three_months_after_the_contract_at_most_four_years(aut
     # an open-ended contract far away: the four years hold, and the error names the catalogue's cap
     with pytest.raises(CaseError) as capped, translation.override("en"):
         services.draft_decision(
-            case, caseworker, valid_to=dt.date(2030, 4, 2), bound_end_on=dt.date(2035, 1, 1), **base
+            case, caseworker, valid_to=dt.date(2030, 4, 1), bound_end_on=dt.date(2035, 1, 1), **base
         )
-    assert any("at most until 01.04.2030" in e for e in capped.value.errors)
+    assert any("at most until 31.03.2030" in e for e in capped.value.errors)
 
 
 def test_the_decision_form_asks_for_the_contract_end_and_proposes_the_cap(client, authority, team, caseworker):
