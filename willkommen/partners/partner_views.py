@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from willkommen.audit.services import record_read
+from willkommen.audit.services import record_read, record_reads
 from willkommen.cases import selectors as cases
 from willkommen.clients.visibility import Resource, visible_person
 from willkommen.core.desk import desk_view
@@ -28,13 +28,15 @@ def _organisation(request):
     return portal_access.organisation(request)
 
 
-def _consents_by_person(organisation):
-    """Valid consents of the organisation, by person id: {person_id: [consent, ...]}."""
+def _consents_by_person(organisation, person_id=None):
+    """Valid consents of the organisation (any scope; one query), by person id: {person_id: [consent, ...]}."""
+    rows = consents.valid_consents_any(organisation).select_related("person")
+    if person_id is not None:
+        rows = rows.filter(person_id=person_id)
     result = {}
-    for scope in Scope.values:
-        for consent in consents.valid_consents(organisation, scope).select_related("person"):
-            result.setdefault(consent.person_id, {})[consent.pk] = consent
-    return {pid: list(rows.values()) for pid, rows in result.items()}
+    for consent in rows:
+        result.setdefault(consent.person_id, []).append(consent)
+    return result
 
 
 @desk_view("partner.portal")
@@ -43,8 +45,11 @@ def portal(request):
     by_person = _consents_by_person(organisation)
     rows = [(found[0].person, found) for found in by_person.values()]
     rows.sort(key=lambda row: (row[0].family_name, row[0].pk))
-    for person, found in rows:
-        record_read(request, person, purpose=f"partner: {found[0].purpose}"[:200], detail=organisation.name)
+    record_reads(
+        request,
+        [(person, f"partner: {found[0].purpose}"[:200]) for person, found in rows],
+        detail=organisation.name,
+    )
     from .notices import notices_for
 
     return render(
@@ -57,7 +62,7 @@ def portal(request):
 @desk_view("partner.portal")
 def portal_client(request, person_id):
     organisation = _organisation(request)
-    found = [c for c in _consents_by_person(organisation).get(person_id, [])]
+    found = _consents_by_person(organisation, person_id).get(person_id, [])
     if not found:
         raise Http404
     scopes = {scope for consent in found for scope in consent.scope_list}

@@ -29,12 +29,12 @@ def partner(authority, org, username="mina"):
     return user
 
 
-def consent(person, org, scopes=("case_status",), days=30, **extra):
+def consent(person, org, scopes=("case_status",), days=30, purpose="Beratung zum Aufenthalt", **extra):
     return consents.record_consent(
         person,
         org,
         scopes=scopes,
-        purpose="Beratung zum Aufenthalt",
+        purpose=purpose,
         valid_until=TODAY() + dt.timedelta(days=days),
         source="portal",
         **extra,
