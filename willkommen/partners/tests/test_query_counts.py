@@ -79,3 +79,13 @@ def test_request_pages_cost_the_same_for_four_or_twelve_requests(
     few = measure()
     sent(12)
     assert measure() == few
+
+
+def test_tables_scroll_inside_the_page_on_a_phone(client, authority, case, caseworker, team):
+    """Wide tables sit in a scrolling region (partners.css), so a 390-px phone does not scroll the page."""
+    send(case, caseworker)
+    verified_login(client, make_staff(authority, "lena", role="team_lead", teams=[team]))
+    for url in ("/desk/partners/figures/", "/desk/partners/requests/?status=all", "/desk/partners/incoming/"):
+        body = client.get(url).content.decode()
+        assert "partners/partners.css" in body, url
+        assert body.count('<table class="kern-table">') == body.count('<div class="table-scroll" tabindex="0"'), url
