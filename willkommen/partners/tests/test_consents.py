@@ -126,6 +126,18 @@ def test_a_partner_gets_no_staff_page(client, authority, world, path):
     assert client.get(path).status_code == 403
 
 
+def test_a_partner_needs_the_second_factor(client, authority, world):
+    """A partner account is a staff account: password alone opens nothing of a client, the second factor does."""
+    user = partner(authority, world["org"])
+    client.force_login(user)  # password checked, second factor not yet
+    for url in ("/desk/partners/portal/", f"/desk/partners/portal/clients/{world['yes'].pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/desk/login/verify/" in response["Location"], url
+    assert not AuditEntry.objects.filter(actor=user).exists()
+    verified_login(client, user)
+    assert client.get(f"/desk/partners/portal/clients/{world['yes'].pk}/").status_code == 200
+
+
 def test_a_partners_desk_is_the_portal(client, authority, world):
     verified_login(client, partner(authority, world["org"]))
     response = client.get("/desk/")
