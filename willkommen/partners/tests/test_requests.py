@@ -123,6 +123,21 @@ def test_a_reminder_goes_out_exactly_once_at_the_due_date(case, caseworker, comm
     assert TimelineEntry.objects.filter(case=case, text__contains="Erinnerung").count() == 1
 
 
+def test_the_daily_job_reminds_once_on_the_due_date(case, caseworker, commit):
+    """The periodic job (``tasks.remind_due_requests``, every morning) sends the reminder of a request due
+    today once; its next runs send nothing."""
+    from willkommen.partners import tasks
+
+    with commit():
+        request = send(case, caseworker, due_on=TODAY() + dt.timedelta(days=2))
+    AuthorityRequest.objects.filter(pk=request.pk).update(due_on=TODAY())
+    mail.outbox.clear()
+    assert tasks.remind_due_requests.call_local() == 1
+    assert tasks.remind_due_requests.call_local() == 0
+    [message] = mail.outbox
+    assert request.reference in message.subject
+
+
 def test_a_failed_reminder_is_tried_again_on_the_next_run(case, caseworker, monkeypatch):
     request = send(case, caseworker, due_on=TODAY() + dt.timedelta(days=1))
     from willkommen.partners.connectors import EmailConnector
