@@ -146,6 +146,34 @@ def record_read(request, *objects, purpose, detail="", action=Action.READ, perso
     return [first, *AuditEntry.objects.bulk_create(rest)]
 
 
+def record_reads(request, pairs, *, detail="", action=Action.READ, authority=None):
+    """Like :func:`record_read` for a list whose rows are shown each for its own purpose (e.g. each client
+    under the consent they gave): ``pairs`` of (object, purpose), one entry each, written in two queries
+    however many rows there are."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    (obj, purpose), rest = pairs[0], pairs[1:]
+    [first] = record_read(request, obj, purpose=purpose, detail=detail, action=action, authority=authority)
+    entries = [
+        AuditEntry(
+            authority_id=first.authority_id,
+            actor_id=first.actor_id,
+            actor_label=first.actor_label,
+            action=action,
+            person_id=_person_id_of(obj),
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            purpose=purpose[:200],
+            detail=first.detail,
+            ip_address=first.ip_address,
+            path=first.path,
+        )
+        for obj, purpose in rest
+    ]
+    return [first, *AuditEntry.objects.bulk_create(entries)]
+
+
 def purge(now=None, *, dry_run=False):
     """Delete entries older than AUDIT_RETENTION_DAYS. Returns the number (that would be) deleted."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)

@@ -43,22 +43,23 @@ def valid_consents(organisation, scope, on=None):
     )
 
 
+def valid_consents_any(organisation, on=None):
+    """The consents that let ``organisation`` act today within any scope: the same SQL filter as
+    :func:`valid_consents` without the scope."""
+    on = on or timezone.localdate()
+    return Consent.objects.filter(
+        authority_id=organisation.authority_id,
+        organisation=organisation,
+        revoked_at__isnull=True,
+        valid_from__lte=on,
+        valid_until__gte=on,
+    )
+
+
 def any_valid_consent(organisation, person_id, on=None):
     """The first consent that lets ``organisation`` act for the person today, whatever its scope (the thread
-    with the office needs one), or None – the same SQL filter as :func:`valid_consents` without the scope."""
-    on = on or timezone.localdate()
-    return (
-        Consent.objects.filter(
-            authority_id=organisation.authority_id,
-            organisation=organisation,
-            person_id=person_id,
-            revoked_at__isnull=True,
-            valid_from__lte=on,
-            valid_until__gte=on,
-        )
-        .select_related("person")
-        .first()
-    )
+    with the office needs one), or None."""
+    return valid_consents_any(organisation, on).filter(person_id=person_id).select_related("person").first()
 
 
 def consenting_persons(user, scope, on=None):

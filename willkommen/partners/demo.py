@@ -111,7 +111,7 @@ def _partners(authority):
     from willkommen.clients.models import Person
 
     from . import consents
-    from .models import PartnerAccount, PartnerOrganisation
+    from .models import PartnerAccount, PartnerOrganisation, Scope
 
     organisation, _created = PartnerOrganisation.objects.get_or_create(
         authority=authority,
@@ -132,7 +132,7 @@ def _partners(authority):
         given = consents.record_consent(
             person,
             organisation,
-            scopes=["case_status", "letters"] if n == 0 else ["case_status"],
+            scopes=list(Scope.values) if n == 0 else ["case_status"],  # the first shows the whole portal
             purpose="Beratung im Aufenthaltsverfahren",
             valid_until=today + timedelta(days=180),
             source="portal" if n else "signed_form",

@@ -81,7 +81,23 @@ class ConsentForm(forms.Form):
 
 class PartnerUploadForm(forms.Form):
     title = django_forms.CharField(label=_("What is it?"), max_length=150)
+    case = django_forms.ChoiceField(label=_("For the case"), required=False)
     document = django_forms.FileField(label=_("File (PDF or image)"))
+
+    def __init__(self, *args, open_cases=(), **kwargs):
+        """``open_cases``: the client's open cases the document may be filed under (the only one is chosen
+        at first); none of them – only the client's file."""
+        super().__init__(*args, **kwargs)
+        open_cases = list(open_cases)
+        self.fields["case"].choices = [("", _("none – only the client's file"))] + [
+            (str(case.pk), case.number) for case in open_cases
+        ]
+        if len(open_cases) == 1:
+            self.fields["case"].initial = str(open_cases[0].pk)
+        self.cases = {str(case.pk): case for case in open_cases}
+
+    def chosen_case(self):
+        return self.cases.get(self.cleaned_data.get("case") or "")
 
 
 class ClientConsentForm(forms.Form):

@@ -209,12 +209,15 @@ class Consent(TenantModel):
 
 
 class PartnerDelivery(TenantModel):
-    """A document a partner uploaded in answer to an open request for documents: the caseworker sees on the
-    request "received from <organisation>"."""
+    """A document a partner organisation put into the client's e-file: the caseworker sees it on the case
+    (and the person) as "received from <organisation>". ``document_request`` is the open request for
+    documents it answered, if any; ``case`` the case it is filed under, if any."""
 
     document = models.OneToOneField("efile.Document", on_delete=models.CASCADE, related_name="+")
-    document_request = models.ForeignKey("cases.DocumentRequest", on_delete=models.CASCADE, related_name="+")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    document_request = models.ForeignKey(
+        "cases.DocumentRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     item = models.CharField(_("checklist item"), max_length=60)
     organisation = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="deliveries")
     delivered_by = models.ForeignKey(

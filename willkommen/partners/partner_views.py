@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from willkommen.audit.services import record_read
+from willkommen.audit.services import record_read, record_reads
 from willkommen.cases import selectors as cases
 from willkommen.clients.visibility import Resource, visible_person
 from willkommen.core.desk import desk_view
@@ -21,20 +21,22 @@ from willkommen.efile.services import UploadRejected
 
 from . import consents, portal_access
 from .forms import ConsentForm, PartnerUploadForm
-from .models import Consent, ConsentSource, PartnerOrganisation, Scope
+from .models import Consent, ConsentSource, PartnerDelivery, PartnerOrganisation, Scope
 
 
 def _organisation(request):
     return portal_access.organisation(request)
 
 
-def _consents_by_person(organisation):
-    """Valid consents of the organisation, by person id: {person_id: [consent, ...]}."""
+def _consents_by_person(organisation, person_id=None):
+    """Valid consents of the organisation (any scope; one query), by person id: {person_id: [consent, ...]}."""
+    rows = consents.valid_consents_any(organisation).select_related("person")
+    if person_id is not None:
+        rows = rows.filter(person_id=person_id)
     result = {}
-    for scope in Scope.values:
-        for consent in consents.valid_consents(organisation, scope).select_related("person"):
-            result.setdefault(consent.person_id, {})[consent.pk] = consent
-    return {pid: list(rows.values()) for pid, rows in result.items()}
+    for consent in rows:
+        result.setdefault(consent.person_id, []).append(consent)
+    return result
 
 
 @desk_view("partner.portal")
@@ -43,8 +45,11 @@ def portal(request):
     by_person = _consents_by_person(organisation)
     rows = [(found[0].person, found) for found in by_person.values()]
     rows.sort(key=lambda row: (row[0].family_name, row[0].pk))
-    for person, found in rows:
-        record_read(request, person, purpose=f"partner: {found[0].purpose}"[:200], detail=organisation.name)
+    record_reads(
+        request,
+        [(person, f"partner: {found[0].purpose}"[:200]) for person, found in rows],
+        detail=organisation.name,
+    )
     from .notices import notices_for
 
     return render(
@@ -57,7 +62,7 @@ def portal(request):
 @desk_view("partner.portal")
 def portal_client(request, person_id):
     organisation = _organisation(request)
-    found = [c for c in _consents_by_person(organisation).get(person_id, [])]
+    found = _consents_by_person(organisation, person_id).get(person_id, [])
     if not found:
         raise Http404
     scopes = {scope for consent in found for scope in consent.scope_list}
@@ -83,6 +88,7 @@ def portal_client(request, person_id):
 
 def _client_sections(request, organisation, person, scopes):
     """What the client's page shows, scope by scope (each query of the person's data only for its scope)."""
+    from . import portal_documents
     from .portal_appointments import bookings_by
     from .portal_documents import letters_of, missing_documents
     from .portal_forms import MessageForm, MissingDocumentForm
@@ -100,8 +106,9 @@ def _client_sections(request, organisation, person, scopes):
     if Scope.CASE_STATUS in scopes:
         sections["cases"] = list(cases.cases_of_person(authority, person).select_related("anliegen"))
     if Scope.UPLOAD in scopes:
-        sections["upload_form"] = PartnerUploadForm()
-        sections["missing"] = missing_documents(authority, person)
+        open_cases = portal_documents.open_cases(authority, person)
+        sections["upload_form"] = PartnerUploadForm(open_cases=open_cases)
+        sections["missing"] = missing_documents(authority, person, cases=open_cases)
         sections["missing_form"] = MissingDocumentForm
     if Scope.LETTERS in scopes or Scope.NOTICE_COPIES in scopes:
         sections["letters"] = list(letters_of(authority, person, scopes))
@@ -113,31 +120,40 @@ def _client_sections(request, organisation, person, scopes):
 @desk_view("partner.portal")
 @require_POST
 def portal_upload(request, person_id):
-    """A document for the client, into the e-file, marked as coming from the organisation – only with a valid
-    consent that includes uploads (checked in SQL, at this very request)."""
+    """A document for the client, into the e-file (filed under the open case the partner chose), marked as
+    coming from the organisation – only with a valid consent that includes uploads (checked in SQL, at this
+    very request)."""
     from willkommen.efile import services as efile
 
+    from .portal_documents import mark_delivery, open_cases
+
     organisation = _organisation(request)
-    consent = consents.valid_consents(organisation, Scope.UPLOAD).filter(person_id=person_id).first()
+    consent = (
+        consents.valid_consents(organisation, Scope.UPLOAD).filter(person_id=person_id).select_related("person").first()
+    )
     if consent is None:
         raise Http404
-    form = PartnerUploadForm(request.POST, request.FILES)
+    form = PartnerUploadForm(request.POST, request.FILES, open_cases=open_cases(request.authority, consent.person))
     error = ""
     if form.is_valid():
+        case = form.chosen_case()
         try:
-            efile.add_document(
-                request.authority,
-                consent.person,
-                form.cleaned_data["document"],
-                document_type="partner_upload",
-                source="upload",
-                uploaded_by=request.user,
-                title=f"{organisation.name}: {form.cleaned_data['title']}"[:200],
-            )
+            with transaction.atomic():
+                document = efile.add_document(
+                    request.authority,
+                    consent.person,
+                    form.cleaned_data["document"],
+                    document_type="partner_upload",
+                    source="upload",
+                    case=case,
+                    uploaded_by=request.user,
+                    title=f"{organisation.name}: {form.cleaned_data['title']}"[:200],
+                )
+                mark_delivery(request, organisation, document, case=case)
         except efile.UploadRejected as exc:
             error = exc.message
     else:
-        error = _("Choose a file and give it a title.")
+        error = _("Choose a file, give it a title and choose one of the client's open cases (or none).")
     if error:
         return render(request, "core/error.html", {"title": _("This did not work"), "message": error}, status=400)
     record_read(request, consent.person, purpose=f"partner upload: {consent.purpose}"[:200], detail=organisation.name)
@@ -234,8 +250,19 @@ def person_panel(request, person):
     can_edit = user.can("clients.edit")
     if not rows and not (can_edit and organisations.exists()):
         return ""
+    deliveries = list(
+        PartnerDelivery.objects.filter(authority=request.authority, document__person=person)
+        .select_related("organisation", "document", "case")
+        .order_by("-delivered_at", "-pk")[:50]
+    )
     return render_to_string(
         "partners/_person_consents.html",
-        {"person": person, "rows": rows, "can_edit": can_edit, "form": ConsentForm(organisations=organisations)},
+        {
+            "person": person,
+            "rows": rows,
+            "deliveries": deliveries,
+            "can_edit": can_edit,
+            "form": ConsentForm(organisations=organisations),
+        },
         request=request,
     )

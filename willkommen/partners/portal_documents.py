@@ -6,6 +6,7 @@ written to the audit log with the consent's purpose.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,14 +33,18 @@ def _open_cases(authority, person):
     return [c for c in cases.cases_of_person(authority, person).select_related("anliegen") if cases.is_open(c)]
 
 
-def missing_documents(authority, person, language=None):
-    """[(case, [{"entry", "requested"}])] for the person's open cases: the checklist items not received,
-    those of the open request for documents marked ``requested``."""
+def open_cases(authority, person):
+    return _open_cases(authority, person)
+
+
+def missing_documents(authority, person, language=None, cases=None):
+    """[(case, [{"entry", "requested"}])] for the person's open cases (``cases`` when already read): the
+    checklist items not received, those of the open request for documents marked ``requested``."""
     from willkommen.applications import selectors as applications
 
     language = language or get_language() or "de"
     result = []
-    for case in _open_cases(authority, person):
+    for case in _open_cases(authority, person) if cases is None else cases:
         _received, missing = applications.received_and_missing(case, language)
         requested = applications.open_request_items(case)
         rows = [{"entry": e, "requested": e.key in requested} for e in missing]
@@ -81,31 +86,46 @@ def answer_missing(request, person_id):
         raise Http404
     item = form.cleaned_data["item"]
     request_row = case.document_requests.filter(authority=request.authority, fulfilled_at__isnull=True).first()
+    answered = request_row if request_row is not None and item in (request_row.items or []) else None
+    language = get_language() or "de"
     try:
-        document = applications.add_missing_document(
-            case,
-            item,
-            form.cleaned_data["document"],
-            get_language() or "de",
-            uploaded_by=request.user,
-            title=f"{organisation.name}: {item}"[:200],
-        )
+        with transaction.atomic():
+            document = applications.add_missing_document(
+                case,
+                item,
+                form.cleaned_data["document"],
+                language,
+                uploaded_by=request.user,
+                title=f"{organisation.name}: {_item_title(case, item, language)}"[:200],
+            )
+            mark_delivery(request, organisation, document, case=case, document_request=answered, item=item)
     except UploadRejected as exc:
         return _refused(request, exc.message)
-    if request_row is not None and item in (request_row.items or []):
-        PartnerDelivery.objects.create(
-            authority=request.authority,
-            document=document,
-            document_request=request_row,
-            case=case,
-            item=item,
-            organisation=organisation,
-            delivered_by=request.user,
-            delivered_at=timezone.now(),
-        )
     record_read(request, consent.person, purpose=f"partner upload: {consent.purpose}"[:200], detail=organisation.name)
     messages.success(request, _("The document was added to the client's file."))
     return redirect("partners:portal_client", person_id=person_id)
+
+
+def _item_title(case, item, language):
+    """The checklist item's title in words (the key only if the checklist no longer has it)."""
+    from willkommen.applications import selectors as applications
+
+    return next((e.title for e in applications.case_checklist(case, language) if e.key == item), item)
+
+
+def mark_delivery(request, organisation, document, *, case=None, document_request=None, item=""):
+    """Every document a partner puts into the e-file is marked as coming from the organisation: the
+    caseworker sees it on the case (and the person page) as "received from <organisation>"."""
+    return PartnerDelivery.objects.create(
+        authority=request.authority,
+        document=document,
+        document_request=document_request,
+        case=case,
+        item=item,
+        organisation=organisation,
+        delivered_by=request.user,
+        delivered_at=timezone.now(),
+    )
 
 
 def _refused(request, message, status=400):

@@ -8,7 +8,8 @@
 
 import math
 
-from django.db.models import Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from willkommen.cases import selectors as cases
@@ -43,49 +44,74 @@ def visible_to(user, authority):
     return AuthorityRequest.objects.filter(mine).select_related("authority", "case__person", "to_authority")
 
 
-def percentile(sorted_values, fraction):
-    """The nearest-rank percentile of an ascending list (None for an empty one)."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[rank - 1]
+def _rank_value(bins, rank):
+    """The value at 1-based ``rank`` of an ascending histogram [(value, count), ...]."""
+    seen = 0
+    for value, count in bins:
+        seen += count
+        if seen >= rank:
+            return value
+    return None
 
 
-def median(sorted_values):
-    n = len(sorted_values)
-    if not n:
+def percentile_of_counts(bins, fraction):
+    """The nearest-rank percentile of an ascending histogram [(value, count), ...] (None when empty)."""
+    total = sum(count for _value, count in bins)
+    if not total:
         return None
-    middle = n // 2
-    return sorted_values[middle] if n % 2 else (sorted_values[middle - 1] + sorted_values[middle]) / 2
+    return _rank_value(bins, max(1, math.ceil(fraction * total)))
+
+
+def median_of_counts(bins):
+    """The median of an ascending histogram [(value, count), ...]: the middle value, or the mean of the two
+    middle ones (None when empty)."""
+    total = sum(count for _value, count in bins)
+    if not total:
+        return None
+    low, high = _rank_value(bins, (total + 1) // 2), _rank_value(bins, total // 2 + 1)
+    return low if low == high else (low + high) / 2
 
 
 def answer_times(authority):
     """Per recipient type: answered requests, median and 90th percentile of the days from sending to the
-    answer, open requests and how many of them are overdue."""
+    answer, open requests and how many of them are overdue.
+
+    Two aggregating queries, however many requests there are: the answered ones counted per type and
+    number of days (a histogram, at most one row per type and distinct day count), the open and overdue
+    ones counted per type. The percentiles are read off the histogram."""
     today = timezone.localdate()
-    rows = AuthorityRequest.objects.filter(authority=authority).values_list(
-        "recipient_type", "status", "sent_on", "answered_at", "due_on"
+    rows = AuthorityRequest.objects.filter(authority=authority)
+    days = ExpressionWrapper(TruncDate("answered_at") - F("sent_on"), output_field=DurationField())
+    histogram = {}
+    answered = (
+        rows.filter(status=RequestStatus.ANSWERED, answered_at__isnull=False)
+        .annotate(days=days)
+        .values("recipient_type", "days")
+        .annotate(n=Count("pk"))
+        .order_by("recipient_type", "days")
     )
-    days, open_, overdue = {}, {}, {}
-    for recipient_type, status, sent_on, answered_at, due_on in rows:
-        if status == RequestStatus.ANSWERED and answered_at:
-            days.setdefault(recipient_type, []).append((timezone.localtime(answered_at).date() - sent_on).days)
-        elif status == RequestStatus.OPEN:
-            open_[recipient_type] = open_.get(recipient_type, 0) + 1
-            if due_on < today:
-                overdue[recipient_type] = overdue.get(recipient_type, 0) + 1
+    for row in answered:
+        histogram.setdefault(row["recipient_type"], []).append((row["days"].days, row["n"]))
+    counts = {
+        row["recipient_type"]: row
+        for row in rows.filter(status=RequestStatus.OPEN)
+        .values("recipient_type")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by()
+    }
     result = []
     for value, label in RecipientType.choices:
-        values = sorted(days.get(value, []))
+        bins = histogram.get(value, [])
+        found = counts.get(value, {})
         result.append(
             {
                 "recipient_type": value,
                 "label": label,
-                "answered": len(values),
-                "median_days": median(values),
-                "p90_days": percentile(values, 0.9),
-                "open": open_.get(value, 0),
-                "overdue": overdue.get(value, 0),
+                "answered": sum(n for _days, n in bins),
+                "median_days": median_of_counts(bins),
+                "p90_days": percentile_of_counts(bins, 0.9),
+                "open": found.get("open", 0),
+                "overdue": found.get("overdue", 0),
             }
         )
     return result

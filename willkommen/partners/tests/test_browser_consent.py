@@ -1,8 +1,9 @@
 """Browser walk (issue 18): a client gives a counselling service consent in the portal in Farsi (after a
 sign-in with case number and access code the page explains that giving needs the ID card, issue 22; the
 client then signs in with the eID card through the local OpenID Connect provider); the
-counsellor signs in and uploads a missing document for the client; the caseworker sees it in the e-file,
-marked as from the partner; the client takes the consent back and the counsellor's next request is refused."""
+counsellor signs in and uploads a missing document for the client; the caseworker sees it on the case,
+marked as received from the partner, and in the e-file; the client takes the consent back and the
+counsellor's next request is refused."""
 
 import datetime as dt
 
@@ -29,6 +30,7 @@ def test_consent_in_farsi_upload_by_the_counsellor_and_revocation(browser, live_
     from willkommen.cases.services import open_case
     from willkommen.cases.tests.test_browser import sign_in
     from willkommen.efile.models import Document
+    from willkommen.partners.models import PartnerDelivery
 
     caseworker = make_staff(authority, "clara", teams=[team])
     org = organisation(authority)
@@ -83,22 +85,27 @@ def test_consent_in_farsi_upload_by_the_counsellor_and_revocation(browser, live_
     page.locator("main table a").first.click()
     assert case.number in page.locator("main").inner_text()
     _axe(page)
+    missing = page.locator(f"#missing-{case.pk}-passport")  # the checklist's passport has not arrived
     upload = pdf_upload()
-    page.locator("#id_title").fill("Arbeitsvertrag")
-    page.locator("#id_document").set_input_files(
-        {"name": "vertrag.pdf", "mimeType": "application/pdf", "buffer": upload.read()}
+    missing.locator("input[type=file]").set_input_files(
+        {"name": "pass.pdf", "mimeType": "application/pdf", "buffer": upload.read()}
     )
-    page.locator("form[action$='/upload/'] button[type=submit]").click()
+    missing.locator("button[type=submit]").click()
     page.wait_for_url(f"**/desk/partners/portal/clients/{person.pk}/")
-    document = Document.objects.get(person=person, document_type="partner_upload")
-    assert document.uploaded_by == counsellor
+    assert page.locator(f"#missing-{case.pk}-passport").count() == 0  # no longer missing
+    document = Document.objects.get(person=person, uploaded_by=counsellor)
+    assert document.case_id == case.pk and document.title.startswith(org.name)
+    delivery = PartnerDelivery.objects.get(document=document)
 
     worker_ctx = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     wpage = worker_ctx.new_page()
     wpage.set_default_timeout(15000)
     sign_in(wpage, base, caseworker)
+    wpage.goto(f"{base}/desk/cases/{case.pk}/")
+    marked = wpage.locator(f"#delivery-{delivery.pk}").inner_text()
+    assert f"eingegangen von {org.name}" in marked
     wpage.goto(f"{base}/desk/efile/person/{person.pk}/")
-    assert f"{org.name}: Arbeitsvertrag" in wpage.locator("main").inner_text()
+    assert document.title in wpage.locator("main").inner_text()
 
     cpage.goto(f"{base}/consents/")
     cpage.locator("form[action$='/revoke/'] button").click()

@@ -29,12 +29,12 @@ def partner(authority, org, username="mina"):
     return user
 
 
-def consent(person, org, scopes=("case_status",), days=30, **extra):
+def consent(person, org, scopes=("case_status",), days=30, purpose="Beratung zum Aufenthalt", **extra):
     return consents.record_consent(
         person,
         org,
         scopes=scopes,
-        purpose="Beratung zum Aufenthalt",
+        purpose=purpose,
         valid_until=TODAY() + dt.timedelta(days=days),
         source="portal",
         **extra,
@@ -124,6 +124,18 @@ def test_revocation_and_expiry_cut_access_at_once(client, authority, world):
 def test_a_partner_gets_no_staff_page(client, authority, world, path):
     verified_login(client, partner(authority, world["org"]))
     assert client.get(path).status_code == 403
+
+
+def test_a_partner_needs_the_second_factor(client, authority, world):
+    """A partner account is a staff account: password alone opens nothing of a client, the second factor does."""
+    user = partner(authority, world["org"])
+    client.force_login(user)  # password checked, second factor not yet
+    for url in ("/desk/partners/portal/", f"/desk/partners/portal/clients/{world['yes'].pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/desk/login/verify/" in response["Location"], url
+    assert not AuditEntry.objects.filter(actor=user).exists()
+    verified_login(client, user)
+    assert client.get(f"/desk/partners/portal/clients/{world['yes'].pk}/").status_code == 200
 
 
 def test_a_partners_desk_is_the_portal(client, authority, world):

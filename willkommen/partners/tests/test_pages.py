@@ -96,6 +96,8 @@ def test_sending_from_the_desk_and_bad_input(as_role, case):
     assert f"/desk/partners/cases/{case.pk}/request/" in page.content.decode()
     form = client.get(f"/desk/partners/cases/{case.pk}/request/?recipient_type=employment_agency")
     assert form.status_code == 200 and "§ 39" in form.content.decode() and "Haddad" in form.content.decode()
+    # its own button, not the cases room's "Nachforderung senden" (one msgid in two catalogs)
+    assert "Anfrage an die Behörde senden" in form.content.decode() and "Nachforderung" not in form.content.decode()
     due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     data = {
         "recipient_type": "employment_agency",

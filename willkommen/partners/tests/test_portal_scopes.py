@@ -121,6 +121,46 @@ def test_missing_documents_only_under_upload_and_answered_into_the_request(clien
     assert f'id="delivery-{delivery.pk}"' in case_page and "Migrationsberatung Mitte" in case_page
 
 
+def test_every_partner_upload_is_filed_under_the_case_and_marked(client, authority, portal, caseworker, open_a_case):
+    """Outside the request for documents too: a missing checklist item the office did not ask for, and a
+    document of the partner's own choosing, are filed under the client's open case and shown to the
+    caseworker as received from the organisation (on the case and on the person page)."""
+    case, person = portal["case"], portal["Ahmadi"]
+    verified_login(client, portal["user"])
+    status, body = page_of(client, person)
+    assert f'<option value="{case.pk}" selected>{case.number}</option>' in body  # the only open case, chosen
+    missing = f"/desk/partners/portal/clients/{person.pk}/missing/"
+    assert client.post(missing, {"case": case.pk, "item": "passport", "document": pdf_upload()}).status_code == 302
+    passport = PartnerDelivery.objects.get(item="passport")
+    assert passport.document_request is None and passport.case == case and passport.document.case == case
+    assert passport.document.title == "Migrationsberatung Mitte: Reisepass"  # words, not the key
+
+    upload = f"/desk/partners/portal/clients/{person.pk}/upload/"
+    other_case = open_a_case(who=portal["Bauer"])
+    refused = client.post(upload, {"title": "Vertrag", "case": other_case.pk, "document": pdf_upload()})
+    assert refused.status_code == 400  # not a case of this client: nothing stored
+    assert not Document.objects.filter(document_type="partner_upload").exists()
+    response = client.post(upload, {"title": "Arbeitsvertrag", "case": case.pk, "document": pdf_upload()})
+    assert response.status_code == 302
+    contract = PartnerDelivery.objects.get(document__document_type="partner_upload")
+    assert contract.case == case and contract.document.case == case and contract.document_request is None
+    assert contract.organisation == portal["org"] and contract.delivered_by == portal["user"]
+    loose = client.post(upload, {"title": "Mietvertrag", "case": "", "document": pdf_upload()})
+    assert loose.status_code == 302
+    lease = PartnerDelivery.objects.get(document__title__endswith="Mietvertrag")
+    assert lease.case is None and lease.document.case is None and lease.document.person == person
+
+    verified_login(client, caseworker)
+    case_page = client.get(f"/desk/cases/{case.pk}/").content.decode()
+    for delivery in (passport, contract):
+        assert f'id="delivery-{delivery.pk}"' in case_page
+    assert f'id="delivery-{lease.pk}"' not in case_page  # not filed under the case
+    person_page = client.get(f"/desk/clients/{person.pk}/").content.decode()
+    for delivery in (passport, contract, lease):
+        item = person_page.split(f'id="person-delivery-{delivery.pk}"', 1)[1].split("</li>", 1)[0]
+        assert "eingegangen von Migrationsberatung Mitte" in item
+
+
 @pytest.mark.parametrize("who", ["Bauer", "Celik", "Demir", "Noor"])
 def test_no_answer_without_a_valid_upload_consent(client, portal, who):
     verified_login(client, portal["user"])

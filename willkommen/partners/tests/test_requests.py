@@ -123,6 +123,21 @@ def test_a_reminder_goes_out_exactly_once_at_the_due_date(case, caseworker, comm
     assert TimelineEntry.objects.filter(case=case, text__contains="Erinnerung").count() == 1
 
 
+def test_the_daily_job_reminds_once_on_the_due_date(case, caseworker, commit):
+    """The periodic job (``tasks.remind_due_requests``, every morning) sends the reminder of a request due
+    today once; its next runs send nothing."""
+    from willkommen.partners import tasks
+
+    with commit():
+        request = send(case, caseworker, due_on=TODAY() + dt.timedelta(days=2))
+    AuthorityRequest.objects.filter(pk=request.pk).update(due_on=TODAY())
+    mail.outbox.clear()
+    assert tasks.remind_due_requests.call_local() == 1
+    assert tasks.remind_due_requests.call_local() == 0
+    [message] = mail.outbox
+    assert request.reference in message.subject
+
+
 def test_a_failed_reminder_is_tried_again_on_the_next_run(case, caseworker, monkeypatch):
     request = send(case, caseworker, due_on=TODAY() + dt.timedelta(days=1))
     from willkommen.partners.connectors import EmailConnector
@@ -257,4 +272,40 @@ def test_answer_times_per_type_and_overdue(case, caseworker, authority):
     assert (rows["police"]["open"], rows["police"]["overdue"]) == (1, 1)
     assert rows["bamf"]["median_days"] is None
     assert [r.pk for r in selectors.overdue(authority)] == [late.pk]
-    assert selectors.median([1, 2, 3, 4]) == 2.5 and selectors.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
+    assert selectors.median_of_counts([(1, 1), (2, 1), (3, 1), (4, 1)]) == 2.5
+    assert selectors.median_of_counts([(1, 2), (7, 1)]) == 1 and selectors.median_of_counts([]) is None
+    assert selectors.percentile_of_counts([(v, 1) for v in range(1, 11)], 0.9) == 9
+    assert selectors.percentile_of_counts([(1, 9), (50, 1)], 0.9) == 1
+    assert selectors.percentile_of_counts([(1, 8), (50, 2)], 0.9) == 50
+
+
+def test_answer_times_are_aggregated_in_sql_with_constant_queries(case, caseworker, authority):
+    """The figures count in the database (two queries), however many requests there are: what reaches
+    Python is at most one row per type and distinct number of days."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+
+    def answered(n, days, recipient_type="employment_agency"):
+        for _ in range(n):
+            r = send(case, caseworker, recipient_type=recipient_type)
+            AuthorityRequest.objects.filter(pk=r.pk).update(
+                status=RequestStatus.ANSWERED, sent_on=TODAY() - dt.timedelta(days=days), answered_at=now
+            )
+
+    answered(2, 3)
+    with CaptureQueriesContext(connection) as few:
+        selectors.answer_times(authority)
+    answered(7, 3)
+    answered(3, 10)
+    answered(2, 5, "bamf")
+    send(case, caseworker, recipient_type="police", recipient_name="Polizei")
+    with CaptureQueriesContext(connection) as many:
+        rows = {r["recipient_type"]: r for r in selectors.answer_times(authority)}
+    assert len(few) == len(many) == 2
+    assert all("GROUP BY" in q["sql"].upper() for q in many.captured_queries)
+    agency = rows["employment_agency"]
+    assert (agency["answered"], agency["median_days"], agency["p90_days"]) == (12, 3, 10)
+    assert (rows["bamf"]["answered"], rows["bamf"]["median_days"]) == (2, 5)
+    assert (rows["police"]["open"], rows["police"]["overdue"], rows["police"]["answered"]) == (1, 0, 0)
