@@ -53,3 +53,26 @@ def test_audit_log_queries_do_not_grow_with_entries(client, authority, open_a_ca
         other = make_person(authority, family_name=f"Weitere{i}", email=f"w{i}@example.org")
         audit.record(authority=authority, action="read", person_id=other.pk, obj=open_a_case(who=other), actor=head)
     assert count() == small
+
+
+def test_case_states_read_as_the_cases_room_translates_them():
+    """Django merges every room's catalog and the room listed first wins a msgid they share: the e-file's
+    field label "received" ("date of receipt" in Arabic, Persian and Turkish) once named the case state too.
+    Every state reads in every shipped language as the cases room's own catalog has it."""
+    from pathlib import Path
+
+    import polib
+    from django.conf import settings
+    from django.utils import translation
+
+    from willkommen.cases.workflow import Status
+
+    folder = Path(__file__).resolve().parents[1] / "locale"
+    with translation.override(None):
+        msgids = {value: str(label) for value, label in Status.choices}
+    for language, _name in settings.LANGUAGES:
+        own = {e.msgid: e.msgstr for e in polib.pofile(str(folder / language / "LC_MESSAGES" / "django.po"))}
+        with translation.override(language):
+            for value, label in Status.choices:
+                wanted = own.get(msgids[value]) or msgids[value]
+                assert str(label) == wanted, (language, value, str(label), wanted)
