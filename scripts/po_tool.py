@@ -1,8 +1,13 @@
 """Translation catalog helper for translators and reviewers (uses polib).
 
-python scripts/po_tool.py missing <room> <lang>          list untranslated or fuzzy msgids as JSON
-python scripts/po_tool.py fill <room> <lang> <file.json>  set translations from {msgid: msgstr}, clear fuzzy
+python scripts/po_tool.py missing <room> <lang>          list untranslated or fuzzy entries as JSON
+python scripts/po_tool.py fill <room> <lang> <file.json>  set translations from {key: msgstr}, clear fuzzy
 python scripts/po_tool.py stats                           untranslated/total per room and language
+
+An entry's key is its msgid, or, when it has a context (pgettext, {% translate "..." context "..." %}), the
+context, U+0004 (gettext's own separator, written "\\u0004" in JSON) and the msgid; `missing` prints each key.
+The same msgid with and without a context are different entries and usually need different words, so a key
+fills only the entry it names.
 """
 
 import json
@@ -19,6 +24,10 @@ def catalog(room, lang):
     return polib.pofile(str(ROOT / room / "locale" / lang / "LC_MESSAGES" / "django.po"), wrapwidth=79)
 
 
+def key(entry):
+    return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt is not None else entry.msgid
+
+
 def todo(po):
     return [e for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
 
@@ -28,7 +37,14 @@ def main(argv):
     if command == "missing":
         po = catalog(argv[2], argv[3])
         out = [
-            {"msgid": e.msgid, "msgid_plural": e.msgid_plural or None, "comment": e.comment, "where": e.occurrences[:2]}
+            {
+                "key": key(e),
+                "msgctxt": e.msgctxt,
+                "msgid": e.msgid,
+                "msgid_plural": e.msgid_plural or None,
+                "comment": e.comment,
+                "where": e.occurrences[:2],
+            }
             for e in todo(po)
         ]
         print(json.dumps(out, ensure_ascii=False, indent=1))
@@ -37,8 +53,8 @@ def main(argv):
         values = json.loads(Path(argv[4]).read_text(encoding="utf-8"))
         done = 0
         for entry in po:
-            if entry.msgid in values:
-                value = values[entry.msgid]
+            if key(entry) in values:
+                value = values[key(entry)]
                 if entry.msgid_plural:
                     forms = value if isinstance(value, list) else [value]
                     count = max(len(entry.msgstr_plural), len(forms))

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from willkommen.core import forms
@@ -41,7 +41,7 @@ def room_label(room):
         "appointments": gettext_lazy("Appointments"),
         "applications": gettext_lazy("Online applications"),
         "messaging": gettext_lazy("Messages"),
-        "accommodation": gettext_lazy("Accommodation"),
+        "accommodation": pgettext_lazy("area of the software", "Accommodation"),
         "reports": gettext_lazy("Reports"),
     }.get(room) or apps.get_app_config(room).verbose_name
 

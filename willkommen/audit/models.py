@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from willkommen.tenancy.models import Authority
 
@@ -57,7 +58,7 @@ class RetentionRun(models.Model):
     of each kind it deleted (never what they contained). Kept RETENTION_RUNS_KEEP_DAYS as proof of deletion."""
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE)
-    room = models.CharField(_("room"), max_length=40)
+    room = models.CharField(pgettext_lazy("part of the software", "room"), max_length=40)
     as_of = models.DateTimeField(_("periods measured from"))
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from willkommen.tenancy.models import TenantModel
 
@@ -139,7 +140,7 @@ class TimelineEntry(TenantModel):
     """One line of the case's history: every transition, note, document, message and letter."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
-    at = models.DateTimeField(_("at"))
+    at = models.DateTimeField(pgettext_lazy("point in time", "at"))
     kind = models.CharField(_("kind"), max_length=12, choices=TimelineKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

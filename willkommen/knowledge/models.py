@@ -5,6 +5,7 @@ No model points at a person: the room holds no personal data."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from willkommen.cases.models import Outcome
 from willkommen.tenancy.models import TenantModel
@@ -19,7 +20,7 @@ def language_choices():
 class PublicForm(TenantModel):
     """An official form (PDF) clients can download from the portal."""
 
-    file = models.FileField(_("file"), max_length=300)
+    file = models.FileField(pgettext_lazy("computer file", "file"), max_length=300)
     file_name = models.CharField(_("file name"), max_length=120)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     sha256 = models.CharField(max_length=64)

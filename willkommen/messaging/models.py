@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from willkommen.tenancy.models import TenantModel
 
@@ -73,7 +74,7 @@ class Message(TenantModel):
     flags = models.JSONField(_("remarks"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_at = models.DateTimeField(pgettext_lazy("message state", "read"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -204,7 +205,7 @@ class GroupNotice(TenantModel):
 
 
 class Interpreter(TenantModel):
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(pgettext_lazy("name of a person", "name"), max_length=150)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     languages = models.JSONField(_("languages"), default=list, help_text=_('Language codes, e.g. ["ar", "ku"].'))

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from willkommen.accounts.decorators import desk_view
 from willkommen.core.labels import choice_label, language_name
@@ -172,7 +173,7 @@ def _visits_sheet(visits, rows, labels):
             _("Counter"),
             _("Issued"),
             _("Called"),
-            _("Served"),
+            pgettext("time of a visit", "Served"),
             _("Finished"),
         ]
     )
