@@ -13,6 +13,7 @@ emptied) by ``GET /v1/receive/{number}``; ``add_signal_attachment`` stores bytes
 ``refused_numbers`` get a 400 (a permanent failure). Useful in tests and for local development.
 """
 
+import contextlib
 import json
 import threading
 import time
@@ -68,6 +69,21 @@ class GatewayDouble:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextlib.contextmanager
+def serving(settings):
+    """A started double with the SMS and Signal settings pointing at it (``settings``: pytest-django's
+    fixture or anything settable), stopped on exit."""
+    double = GatewayDouble().start()
+    settings.MESSAGING_SMS_URL = double.url
+    settings.MESSAGING_SMS_TOKEN = "secret"
+    settings.MESSAGING_SIGNAL_URL = double.url
+    settings.MESSAGING_SIGNAL_NUMBER = "+4915100000000"
+    try:
+        yield double
+    finally:
+        double.stop()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -217,15 +217,10 @@ def test_invite_refuses_bad_input(client, authority, team):
 @pytest.fixture
 def gateways(settings):
     """The messaging room's local SMS and Signal gateway double (their real HTTP shapes)."""
-    from willkommen.messaging.gateway_doubles import GatewayDouble
+    from willkommen.messaging.gateway_doubles import serving
 
-    double = GatewayDouble().start()
-    settings.MESSAGING_SMS_URL = double.url
-    settings.MESSAGING_SMS_TOKEN = "secret"
-    settings.MESSAGING_SIGNAL_URL = double.url
-    settings.MESSAGING_SIGNAL_NUMBER = "+4915100000000"
-    yield double
-    double.stop()
+    with serving(settings) as double:
+        yield double
 
 
 @pytest.mark.parametrize("channel,kind,text_field", [("sms", "sms", "Body"), ("messenger", "signal", "message")])

@@ -55,15 +55,10 @@ def person(authority):
 
 @pytest.fixture
 def gateway(settings):
-    from willkommen.messaging.gateway_doubles import GatewayDouble
+    from willkommen.messaging.gateway_doubles import serving
 
-    double = GatewayDouble().start()
-    settings.MESSAGING_SMS_URL = double.url
-    settings.MESSAGING_SMS_TOKEN = "secret"
-    settings.MESSAGING_SIGNAL_URL = double.url
-    settings.MESSAGING_SIGNAL_NUMBER = "+4915100000000"
-    yield double
-    double.stop()
+    with serving(settings) as double:
+        yield double
 
 
 def png_bytes():
