@@ -128,22 +128,28 @@ def record_read(request, *objects, purpose, detail="", action=Action.READ, perso
     if len(objects) == 1:
         return [first]
     rest = [
-        AuditEntry(
-            authority_id=first.authority_id,
-            actor_id=first.actor_id,
-            actor_label=first.actor_label,
-            action=action,
-            person_id=person_id if person_id is not None else _person_id_of(obj),
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            purpose=first.purpose,
-            detail=first.detail,
-            ip_address=first.ip_address,
-            path=first.path,
-        )
+        _entry_like(first, obj, person_id=person_id if person_id is not None else _person_id_of(obj))
         for obj in objects[1:]
     ]
     return [first, *AuditEntry.objects.bulk_create(rest)]
+
+
+def _entry_like(first, obj, *, person_id, purpose=None):
+    """An entry for ``obj`` written by the same request as ``first`` (actor, action, address, path, detail),
+    for the bulk insert of a list's further rows."""
+    return AuditEntry(
+        authority_id=first.authority_id,
+        actor_id=first.actor_id,
+        actor_label=first.actor_label,
+        action=first.action,
+        person_id=person_id,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        purpose=first.purpose if purpose is None else purpose,
+        detail=first.detail,
+        ip_address=first.ip_address,
+        path=first.path,
+    )
 
 
 def record_reads(request, pairs, *, detail="", action=Action.READ, authority=None):
@@ -155,22 +161,7 @@ def record_reads(request, pairs, *, detail="", action=Action.READ, authority=Non
         return []
     (obj, purpose), rest = pairs[0], pairs[1:]
     [first] = record_read(request, obj, purpose=purpose, detail=detail, action=action, authority=authority)
-    entries = [
-        AuditEntry(
-            authority_id=first.authority_id,
-            actor_id=first.actor_id,
-            actor_label=first.actor_label,
-            action=action,
-            person_id=_person_id_of(obj),
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            purpose=purpose[:200],
-            detail=first.detail,
-            ip_address=first.ip_address,
-            path=first.path,
-        )
-        for obj, purpose in rest
-    ]
+    entries = [_entry_like(first, obj, person_id=_person_id_of(obj), purpose=purpose[:200]) for obj, purpose in rest]
     return [first, *AuditEntry.objects.bulk_create(entries)]
 
 

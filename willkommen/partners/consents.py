@@ -30,22 +30,14 @@ def organisation_of(user):
 def valid_consents(organisation, scope, on=None):
     """The consents that let ``organisation`` act within ``scope`` today: one SQL filter (not revoked, within
     the validity, of the organisation's own authority)."""
-    on = on or timezone.localdate()
     if scope not in Scope.values:
         raise ValueError(scope)
-    return Consent.objects.filter(
-        authority_id=organisation.authority_id,
-        organisation=organisation,
-        revoked_at__isnull=True,
-        valid_from__lte=on,
-        valid_until__gte=on,
-        scopes__contains=f",{scope},",
-    )
+    return valid_consents_any(organisation, on).filter(scopes__contains=f",{scope},")
 
 
 def valid_consents_any(organisation, on=None):
-    """The consents that let ``organisation`` act today within any scope: the same SQL filter as
-    :func:`valid_consents` without the scope."""
+    """The consents that let ``organisation`` act today within any scope (:func:`valid_consents` adds the
+    scope to this filter)."""
     on = on or timezone.localdate()
     return Consent.objects.filter(
         authority_id=organisation.authority_id,
