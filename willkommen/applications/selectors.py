@@ -104,15 +104,15 @@ def label_documents(documents, entries):
         document.label = titles.get(document.document_type) or document.type_label
 
 
-def document_request(case, language, missing):
+def document_request(case, language, missing, facts=None):
     """The open request for documents as the client sees it: exactly the items asked for (each with its
     upload entry, delivered or not), the deadline, the note, and whether the clock stands still – or None.
     ``missing`` (of :func:`received_and_missing`) loses the requested items, which are shown here instead."""
-    request = _open_request(case)
+    request = facts.request if facts else _open_request(case)
     if request is None:
         return None
-    delivered = open_request_items(case)
-    entries = {e.key: e for e in case_checklist(case, language)}
+    delivered = facts.requested if facts else open_request_items(case)
+    entries = {e.key: e for e in case_checklist(case, language, facts)}
     items = [
         {"key": key, "entry": entries[key], "delivered": delivered.get(key, False)}
         for key in (request.items or [])
@@ -289,8 +289,9 @@ def message_history(case):
 
 
 def status_context(case, language):
-    documents, missing = received_and_missing(case, language)
-    request = document_request(case, language, missing)
+    facts = CaseDocuments(case)
+    documents, missing = received_and_missing(case, language, facts)
+    request = document_request(case, language, missing, facts)
     if request:
         asked = {item["key"] for item in request["items"]}
         missing = [e for e in missing if e.key not in asked]
