@@ -8,7 +8,8 @@ from functools import lru_cache
 from importlib import import_module
 from importlib.util import find_spec
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from willkommen.rooms import ROOMS
 
@@ -23,11 +24,18 @@ def _modules():
     return found
 
 
-def _url(name):
+@lru_cache(maxsize=4096)
+def _reversed(name, prefix, urlconf):
     try:
-        return reverse(name)
+        return reverse(name, urlconf=urlconf)
     except NoReverseMatch:
         return None
+
+
+def _url(name):
+    """The menu entry's address. The menus name pages without arguments, so an address depends only on the
+    script prefix (the authority's ``/a/<slug>/``) and the URLconf: reversed once per prefix, not on every page."""
+    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 def desk_entries(user):
