@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -126,6 +127,8 @@ def _letters(request, case):
 @desk_view("desk")
 def detail(request, pk):
     case = get_case_to_review(request.user, request.authority, pk)
+    # the Anliegen's title is shown by the page and by the automatic message's preview: its texts read once
+    prefetch_related_objects([case], selectors.anliegen_texts())
     review_only = case.review_only  # an approver of another team: read-only, to review the decision
     record_read(request, case, purpose="four-eyes review" if review_only else "casework")
     decision = services.current_decision(case)
