@@ -160,6 +160,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "willkommen.core.middleware.LanguageMiddleware",
     "willkommen.core.middleware.NulCharacterMiddleware",
+    # the booking POST (public, anonymous, proof of work) is answered here; the rest of the stack does nothing
+    # it needs (appointments/booking_route.py)
+    "willkommen.appointments.booking_route.BookingRouteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -253,7 +253,9 @@ class Challenge(PublicView):
 class Bookings(PublicView):
     """The schema of the booking POST; the request itself is handled on the lean path
     (:func:`.public_booking.post`: no serializer, one round trip to the cache, one read for a place that is
-    gone, one short transaction for one that is free)."""
+    gone, one short transaction for one that is free), which :mod:`.booking_route` calls before the rest of the
+    middleware. This view answers what reaches it: a POST without the route (tests of the view, a stack
+    without the middleware), another method, a body that is not a JSON object."""
 
     throttle_classes = []  # limited per address, person and e-mail in public_booking (stricter without proof)
 
