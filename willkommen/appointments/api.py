@@ -235,7 +235,7 @@ class Days(PublicView):
         def build():
             anliegen, location, date_from, date_to = _search_parameters(request)
             days, _locations = availability.public_days(
-                request.authority, anliegen, location=location, date_from=date_from, date_to=date_to
+                request.authority, anliegen, location=location, date_from=date_from, date_to=date_to, entries=False
             )
             return availability.days_json(days)
 

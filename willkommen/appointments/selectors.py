@@ -92,7 +92,7 @@ def free_days(authority, anliegen, *, location=None, date_from=None, date_to=Non
     room decided): ``{"location": id, "day": date, "slots": n, "places": n}`` ordered by day and location.
     Read from the maintained summary (see :mod:`.availability`), a fixed number of statements."""
     days, _locations = availability.public_days(
-        authority, anliegen, location=location, date_from=date_from, date_to=date_to, now=now, mode=mode
+        authority, anliegen, location=location, date_from=date_from, date_to=date_to, now=now, mode=mode, entries=False
     )
     return [{"location": d.location, "day": d.day, "slots": d.slots, "places": d.places} for d in days]
 

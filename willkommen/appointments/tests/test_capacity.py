@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.conf import settings
 
-from willkommen.appointments import capacity, selectors, services
+from willkommen.appointments import availability, capacity, selectors, services
 from willkommen.appointments.generation import generate_for_offer
 from willkommen.appointments.models import Channel, Slot, WaitingWindow
 from willkommen.appointments.testing import applicant, make_offer
@@ -214,6 +214,40 @@ def test_free_days_counts_in_sql_what_the_slot_list_shows(authority):
     assert all(d["location"] == location.pk for d in days)
     assert first.pk not in {s.pk for s in slots}
     assert selectors.days_with_places(authority, offer.anliegen, location, MONDAY, end, now=now) == sorted(expected)
+
+
+def test_a_nearly_full_waiting_room_on_a_later_day_is_read_from_the_slots(authority):
+    """A day after the first days is answered from the summary, unless its waiting room may hold fewer clients
+    than a slot shows free places (availability._tight_days, one statement for all locations): then from the
+    slots. Two locations, each with its own cap; the day counts agree with the slot list everywhere."""
+    small = make_location(authority, "Klein", cap=3)
+    large = make_location(authority, "Groß", cap=40)
+    offer = make_offer(authority, location=small, workstations=2, minutes=30, today=MONDAY, horizon=5)
+    make_offer(authority, anliegen=offer.anliegen, location=large, workstations=2, minutes=30, today=MONDAY, horizon=5)
+    now = local(MONDAY, 6)
+    thursday = MONDAY + dt.timedelta(days=3)  # after the first days (the reserve's release time): a settled day
+    first = Slot.objects.get(anliegen=offer.anliegen, location=small, starts_at=local(thursday, 9))
+    for n in range(2):
+        services.hold(authority, slot_id=first.pk, anliegen=offer.anliegen, now=now, applicant=applicant(n))
+    end = MONDAY + dt.timedelta(days=5)
+    slots = selectors.free_slots(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
+    days = selectors.free_days(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
+    expected = {}
+    for slot in slots:
+        row = expected.setdefault((slot.location_id, slot.starts_at.astimezone(TZ).date()), {"slots": 0, "places": 0})
+        row["slots"] += 1
+        row["places"] += slot.free_places
+    assert {(d["location"], d["day"]): {"slots": d["slots"], "places": d["places"]} for d in days} == expected
+    # the cap of 3 leaves one client for 9:15 (the 9:00 appointments run into it): fewer places that day
+    assert expected[(small.pk, thursday)]["places"] < expected[(large.pk, thursday)]["places"]
+    assert (small.pk, thursday) in {
+        (loc, day)
+        for loc, day in availability._tight_days(
+            availability.Scope(authority, offer.anliegen, None, MONDAY, end, now, offer.mode),
+            availability._offers(availability.Scope(authority, offer.anliegen, None, MONDAY, end, now, offer.mode)),
+            MONDAY + dt.timedelta(days=2),
+        )
+    }
 
 
 def test_windows_cover_the_whole_appointment():
