@@ -12,6 +12,8 @@ from willkommen.appointments import protection
 from willkommen.appointments.models import Booking, Slot
 from willkommen.appointments.testing import make_offer
 
+from .test_api import body
+
 PATH = "/api/v1/appointments/bookings/"
 ROUTE = "willkommen.appointments.booking_route.BookingRouteMiddleware"
 
@@ -23,17 +25,8 @@ def slot(authority):
 
 
 def _body(slot, n, **extra):
-    return {
-        "slot": slot.pk,
-        "anliegen": slot.anliegen.slug,
-        "family_name": f"Nachname{n}",
-        "given_names": "Amina",
-        "date_of_birth": "1990-01-01",
-        "email": f"route{n}@example.org",
-        "language": "de",
-        "altcha": protection.solve(protection.new_challenge(f"10.2.0.{n}")),
-        **extra,
-    }
+    proof = protection.solve(protection.new_challenge(f"10.2.0.{n}"))
+    return body(slot, n, language="de", altcha=proof, **extra)
 
 
 def _post(client, body, **headers):

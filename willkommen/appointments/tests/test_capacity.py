@@ -195,6 +195,16 @@ def test_waiting_room_cap_limits_all_anliegen_together(authority):
     assert listed[work_945.pk].free_places == 2
 
 
+def _counts_per_day(slots, key):
+    """Free times and places per ``key(slot, local day)`` counted from the slot list."""
+    counts = {}
+    for slot in slots:
+        row = counts.setdefault(key(slot, slot.starts_at.astimezone(TZ).date()), {"slots": 0, "places": 0})
+        row["slots"] += 1
+        row["places"] += slot.free_places
+    return counts
+
+
 def test_free_days_counts_in_sql_what_the_slot_list_shows(authority):
     location = make_location(authority, cap=3)
     offer = make_offer(authority, location=location, workstations=2, minutes=30, today=MONDAY, horizon=3)
@@ -205,11 +215,7 @@ def test_free_days_counts_in_sql_what_the_slot_list_shows(authority):
     end = MONDAY + dt.timedelta(days=3)
     slots = selectors.free_slots(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
     days = selectors.free_days(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
-    expected = {}
-    for slot in slots:
-        row = expected.setdefault(slot.starts_at.astimezone(TZ).date(), {"slots": 0, "places": 0})
-        row["slots"] += 1
-        row["places"] += slot.free_places
+    expected = _counts_per_day(slots, lambda slot, day: day)
     assert {d["day"]: {"slots": d["slots"], "places": d["places"]} for d in days} == expected
     assert all(d["location"] == location.pk for d in days)
     assert first.pk not in {s.pk for s in slots}
@@ -232,22 +238,13 @@ def test_a_nearly_full_waiting_room_on_a_later_day_is_read_from_the_slots(author
     end = MONDAY + dt.timedelta(days=5)
     slots = selectors.free_slots(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
     days = selectors.free_days(authority, offer.anliegen, date_from=MONDAY, date_to=end, now=now)
-    expected = {}
-    for slot in slots:
-        row = expected.setdefault((slot.location_id, slot.starts_at.astimezone(TZ).date()), {"slots": 0, "places": 0})
-        row["slots"] += 1
-        row["places"] += slot.free_places
+    expected = _counts_per_day(slots, lambda slot, day: (slot.location_id, day))
     assert {(d["location"], d["day"]): {"slots": d["slots"], "places": d["places"]} for d in days} == expected
     # the cap of 3 leaves one client for 9:15 (the 9:00 appointments run into it): fewer places that day
     assert expected[(small.pk, thursday)]["places"] < expected[(large.pk, thursday)]["places"]
-    assert (small.pk, thursday) in {
-        (loc, day)
-        for loc, day in availability._tight_days(
-            availability.Scope(authority, offer.anliegen, None, MONDAY, end, now, offer.mode),
-            availability._offers(availability.Scope(authority, offer.anliegen, None, MONDAY, end, now, offer.mode)),
-            MONDAY + dt.timedelta(days=2),
-        )
-    }
+    scope = availability.Scope(authority, offer.anliegen, None, MONDAY, end, now, offer.mode)
+    wednesday = MONDAY + dt.timedelta(days=2)
+    assert availability._tight_days(scope, availability._offers(scope), wednesday) == {(small.pk, thursday)}
 
 
 def test_windows_cover_the_whole_appointment():
