@@ -34,3 +34,21 @@ def test_menu_addresses_follow_the_script_prefix():
     assert with_prefix == "/a/alpha/desk/cases/"
     assert other == "/a/beta/desk/cases/"
     assert navigation._url("no-such:page") is None
+
+
+def test_the_frame_is_worked_out_again_when_the_user_changes_within_a_request(rf, caseworker):
+    from django.contrib.auth.models import AnonymousUser
+
+    from willkommen.core.context_processors import base
+
+    request = rf.get("/desk/")
+    request.authority = None
+    request.user = AnonymousUser()
+    assert base(request)["desk_nav"] == []
+    caseworker.is_verified = lambda: True  # signed in with the second factor in this request
+    request.user = caseworker
+    menu = base(request)["desk_nav"]
+    assert {"name": "cases:queue", "url": "/desk/cases/"}.items() <= next(
+        entry for entry in menu if entry["name"] == "cases:queue"
+    ).items()
+    assert base(request)["desk_nav"] is menu  # and kept for the rest of the request
