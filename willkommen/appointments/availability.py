@@ -21,7 +21,6 @@ from django.db import connections, router
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from . import capacity, summary
 from .models import FreeDay, Mode, Offer, Slot, WaitingWindow
@@ -136,14 +135,7 @@ def _tight_days(scope, offers, settled_from):
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {(loc, summary.local_day_and_time(_aware(starts))[0]) for loc, starts in rows}
-
-
-def _aware(value):
-    """A datetime column read with plain SQL: an aware datetime from PostgreSQL, UTC text from SQLite."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+    return {(loc, summary.local_day_and_time(summary.read_datetime(starts))[0]) for loc, starts in rows}
 
 
 def _live_days(scope, live_to, tight, entries=True):

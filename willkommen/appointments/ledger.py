@@ -186,16 +186,10 @@ def read(authority_id, slot_id, email_key=""):
     state = SlotState(*row)
     if connection.vendor == "sqlite":  # text and 0/1 there; PostgreSQL returns aware datetimes and booleans
         for name in ("starts_at", "ends_at", "reserve_release_at"):
-            setattr(state, name, _sqlite_datetime(getattr(state, name)))
+            setattr(state, name, summary.read_datetime(getattr(state, name)))
         state.withdrawn, state.location_active = bool(state.withdrawn), bool(state.location_active)
         state.anliegen_active = bool(state.anliegen_active)
     return state
-
-
-def _sqlite_datetime(value):
-    if isinstance(value, dt.datetime):
-        return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
 
 
 # --- taking a place (the booking's transaction) -----------------------------------------------------

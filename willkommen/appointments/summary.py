@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from . import limits
 from .models import FreeDay, Slot
@@ -31,6 +32,14 @@ def tz():
 def day_bounds(day):
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz())
     return start, start + dt.timedelta(days=1)
+
+
+def read_datetime(value):
+    """A datetime column read with written-out SQL: PostgreSQL gives an aware datetime, SQLite the UTC text
+    Django stored."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
 
 
 def local_day_and_time(starts_at):
